@@ -1,0 +1,180 @@
+package dev.quire;
+
+import dev.quire.db.Database;
+import dev.quire.health.DatabaseProbe;
+import dev.quire.health.HealthResource;
+import dev.quire.http.AccessLogFilter;
+import dev.quire.http.ApiApplication;
+import dev.quire.http.ApiRootResource;
+import dev.quire.http.AuthTokenFilter;
+import dev.quire.http.BodyLimitFilter;
+import dev.quire.http.CorsFilter;
+import dev.quire.http.ErrorPageServlet;
+import dev.quire.http.RequestIdFilter;
+import dev.quire.http.SecurityHeadersFilter;
+import dev.quire.http.WebRootMethodsFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root, and the only thing web.xml declares: configuration, then the database, then the
+ * services, then the filter chain and Jersey, registered in code in one fixed order so that every container
+ * and the test server run the identical chain. Everything it starts, it stops when the application stops.
+ */
+public final class AppBootstrap implements ServletContextListener {
+    /**
+     * Context attribute through which a test server supplies a {@code Map<String, String>} of {@code QUIRE_*}
+     * settings in place of the environment, so tests never depend on the shell they run in.
+     */
+    public static final String SETTINGS_ATTRIBUTE = "dev.quire.settings";
+    /** Context attribute through which a test server adds resources (a collection of instances or classes). */
+    public static final String EXTRA_RESOURCES_ATTRIBUTE = "dev.quire.extraResources";
+
+    private static final Logger log = LoggerFactory.getLogger(AppBootstrap.class);
+
+    /** What has been started, to be stopped in reverse order. Touched only by the container's lifecycle thread. */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        try {
+            start(context);
+        } catch (ConfigException e) {
+            log.error(e.getMessage());
+            stopAll();
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("Quire cannot start", e);
+            stopAll();
+            // logged above with its stack trace; the container gets one line
+            throw new StartupException("Quire cannot start: " + causes(e));
+        }
+    }
+
+    private void start(ServletContext context) {
+        AppConfig config = readConfig(context);
+        AppLogging.use(config.logFormat());
+        started.push(AppLogging.bridgeJersey());
+
+        var database = Database.open(config.database());
+        started.push(database);
+        var databaseProbe = new DatabaseProbe(database.dataSource(), Duration.ofSeconds(1));
+        started.push(databaseProbe);
+
+        String version = version();
+        var resources = new ArrayList<Object>(List.of(
+                new ApiRootResource(version),
+                new HealthResource(databaseProbe)));
+        resources.addAll(extraResources(context));
+        registerChain(context, config, new ApiApplication(resources));
+        log.info("Quire {} started at context path '{}'", version, context.getContextPath());
+    }
+
+    /** The middleware chain, outermost first. Jersey serves only the API paths; the container serves webapp/. */
+    private static void registerChain(ServletContext context, AppConfig config, ApiApplication api) {
+        addFilter(context, "requestId", new RequestIdFilter(), "/*");
+        addFilter(context, "accessLog", new AccessLogFilter(), "/*");
+        addFilter(context, "securityHeaders", new SecurityHeadersFilter(), "/*");
+        addFilter(context, "cors", new CorsFilter(config.corsOrigins()), "/*");
+        addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), "/*");
+        addFilter(context, "authToken", new AuthTokenFilter(), "/*");
+        addFilter(context, "webRootMethods", new WebRootMethodsFilter(), "/*");
+        // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
+        // other path passes through it to the container's static files and error page
+        addFilter(context, "jersey", new ServletContainer(api), "/*");
+        context.addServlet("error", new ErrorPageServlet()).addMapping(ErrorPageServlet.PATH);
+    }
+
+    private static void addFilter(ServletContext context, String name, Filter filter, String path) {
+        context.addFilter(name, filter).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, path);
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        log.info("Quire stopping");
+        stopAll();
+        ClassLoader webapp = event.getServletContext().getClassLoader();
+        deregisterJdbcDrivers(webapp);
+        AppLogging.stopIfOwnedBy(webapp);
+    }
+
+    private void stopAll() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                log.warn("Failed to stop cleanly", e);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AppConfig readConfig(ServletContext context) {
+        return context.getAttribute(SETTINGS_ATTRIBUTE) instanceof Map<?, ?> settings
+                ? AppConfig.from((Map<String, String>) settings)
+                : AppConfig.fromSystem();
+    }
+
+    private static Collection<?> extraResources(ServletContext context) {
+        return context.getAttribute(EXTRA_RESOURCES_ATTRIBUTE) instanceof Collection<?> extra
+                ? extra
+                : List.of();
+    }
+
+    private static String version() {
+        try (InputStream in = AppBootstrap.class.getResourceAsStream("/quire-version.properties")) {
+            var properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Drivers this application's class loader registered would otherwise pin it in memory after undeploy. */
+    private static void deregisterJdbcDrivers(ClassLoader webapp) {
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == webapp) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException e) {
+                    log.warn("Could not deregister JDBC driver {}", driver.getClass().getName(), e);
+                }
+            }
+        }
+    }
+
+    private static String causes(Throwable error) {
+        var text = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.quire;
+
+import dev.quire.db.DatabaseSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quire's settings, read once at startup and never changed. Each key is an environment variable
+ * ({@code QUIRE_DB_URL}) or, taking precedence, a system property ({@code -Dquire.db.url=...}). Blank
+ * values count as unset. Invalid values fail the start with one {@link ConfigException} naming every bad key.
+ */
+public record AppConfig(
+        DatabaseSettings database,
+        List<String> corsOrigins,
+        long maxBodyBytes,
+        LogFormat logFormat) {
+
+    public enum LogFormat { JSON, TEXT }
+
+    /** File H2 under ./data/, in PostgreSQL mode; WRITE_DELAY=0 so an acknowledged commit survives kill -9. */
+    public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/quire;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+
+    static final String DB_URL = "QUIRE_DB_URL";
+    static final String DB_USER = "QUIRE_DB_USER";
+    static final String DB_PASSWORD = "QUIRE_DB_PASSWORD";
+    static final String DB_POOL_SIZE = "QUIRE_DB_POOL_SIZE";
+    static final String CORS_ORIGINS = "QUIRE_CORS_ORIGINS";
+    static final String MAX_BODY_BYTES = "QUIRE_MAX_BODY_BYTES";
+    static final String LOG_FORMAT = "QUIRE_LOG_FORMAT";
+    private static final Set<String> KEYS =
+            Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS, MAX_BODY_BYTES, LOG_FORMAT);
+
+    private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
+    private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s?#@]+");
+
+    public AppConfig {
+        corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    /** The settings of this process: environment variables overridden by {@code quire.*} system properties. */
+    public static AppConfig fromSystem() {
+        var settings = new HashMap<String, String>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("QUIRE_")) {
+                settings.put(name, value);
+            }
+        });
+        System.getProperties().forEach((name, value) -> {
+            if (name.toString().startsWith("quire.")) {
+                settings.put(name.toString().toUpperCase(Locale.ROOT).replace('.', '_'), value.toString());
+            }
+        });
+        return from(settings);
+    }
+
+    /**
+     * Reads the settings from {@code QUIRE_*} keys.
+     *
+     * @throws ConfigException naming every key whose value is invalid
+     */
+    public static AppConfig from(Map<String, String> settings) {
+        var reader = new Reader(settings);
+        var config = new AppConfig(
+                new DatabaseSettings(
+                        reader.jdbcUrl(DB_URL, DEFAULT_DB_URL),
+                        reader.text(DB_USER, ""),
+                        reader.text(DB_PASSWORD, ""),
+                        (int) reader.number(DB_POOL_SIZE, 10, 1, 100)),
+                reader.origins(CORS_ORIGINS),
+                reader.number(MAX_BODY_BYTES, 1024 * 1024, 1024, 1024L * 1024 * 1024),
+                reader.choice(LOG_FORMAT, LogFormat.JSON));
+        reader.failOnProblems();
+        var unknown = new TreeSet<>(settings.keySet());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            log.warn("Ignoring unknown settings {}; Quire reads {}", unknown, new TreeSet<>(KEYS));
+        }
+        return config;
+    }
+
+    /** Parses values, collecting every problem so one message can name all bad keys. */
+    private static final class Reader {
+        private final Map<String, String> settings;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> settings) {
+            this.settings = settings;
+        }
+
+        private String raw(String key) {
+            String value = settings.get(key);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        String text(String key, String fallback) {
+            String value = raw(key);
+            return value == null ? fallback : value;
+        }
+
+        String jdbcUrl(String key, String fallback) {
+            String value = text(key, fallback);
+            if (!value.startsWith("jdbc:h2:") && !value.startsWith("jdbc:postgresql:")) {
+                // the value is not echoed: a JDBC URL may carry a password
+                problems.add(key + " must be a jdbc:h2: or jdbc:postgresql: URL");
+            }
+            return value;
+        }
+
+        long number(String key, long fallback, long min, long max) {
+            String value = raw(key);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                long number = Long.parseLong(value);
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the accepted range
+            }
+            problems.add(key + " must be a whole number from " + min + " to " + max + " (got \"" + value + "\")");
+            return fallback;
+        }
+
+        <E extends Enum<E>> E choice(String key, E fallback) {
+            String value = raw(key);
+            if (value == null) {
+                return fallback;
+            }
+            for (E option : fallback.getDeclaringClass().getEnumConstants()) {
+                if (option.name().equalsIgnoreCase(value)) {
+                    return option;
+                }
+            }
+            var names = new ArrayList<String>();
+            for (E option : fallback.getDeclaringClass().getEnumConstants()) {
+                names.add(option.name().toLowerCase(Locale.ROOT));
+            }
+            problems.add(key + " must be one of " + String.join(", ", names) + " (got \"" + value + "\")");
+            return fallback;
+        }
+
+        List<String> origins(String key) {
+            String value = raw(key);
+            if (value == null) {
+                return List.of();
+            }
+            var origins = new ArrayList<String>();
+            for (String part : value.split(",")) {
+                String origin = part.trim().toLowerCase(Locale.ROOT);
+                if (origin.isEmpty()) {
+                    continue;
+                }
+                if (!origin.equals("*") && !ORIGIN.matcher(origin).matches()) {
+                    problems.add(key + " entries must be * or scheme://host[:port] with no path or trailing slash"
+                            + " (got \"" + part.trim() + "\")");
+                }
+                origins.add(origin);
+            }
+            return origins;
+        }
+
+        void failOnProblems() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException("Invalid configuration: " + String.join("; ", problems));
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.quire.http;
+
+import static net.logstash.logback.argument.StructuredArguments.keyValue;
+import static net.logstash.logback.argument.StructuredArguments.value;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes exactly one access line per request (logger {@code quire.access}: JSON on stdout by default) and is
+ * the last line of defence: anything that escapes the rest of the chain is logged once with its stack trace
+ * and answered with a generic 500 problem.
+ */
+public final class AccessLogFilter extends HttpFilter {
+    public static final String LOGGER = "quire.access";
+    /** Request attribute under which an authenticating filter leaves the caller's account id for this line. */
+    public static final String ACCOUNT_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".accountId";
+    private static final int MAX_USER_AGENT = 256;
+    private static final long serialVersionUID = 1L;
+
+    private static final Logger access = LoggerFactory.getLogger(LOGGER);
+    private static final Logger log = LoggerFactory.getLogger(AccessLogFilter.class);
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        long started = System.nanoTime();
+        var counted = new ByteCountingResponse(response);
+        try {
+            chain.doFilter(request, counted);
+            counted.flushWriter();
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
+            if (!response.isCommitted()) {
+                response.resetBuffer();
+                ProblemMapper.write(counted, Problem.of(500,
+                        "An unexpected error occurred. It has been logged; quote the request id when reporting it.",
+                        request));
+            }
+        } finally {
+            logRequest(request, response.getStatus(), counted.bytesWritten(), System.nanoTime() - started);
+        }
+    }
+
+    private static void logRequest(HttpServletRequest request, int status, long bytes, long nanos) {
+        long durationMs = nanos / 1_000_000;
+        var fields = new ArrayList<Object>(10);
+        fields.add(value("method", request.getMethod()));
+        fields.add(value("path", request.getRequestURI()));
+        fields.add(value("status", status));
+        fields.add(value("durationMs", durationMs));
+        if (request.getQueryString() != null) {
+            fields.add(keyValue("query", request.getQueryString()));
+        }
+        fields.add(keyValue("responseBytes", bytes));
+        fields.add(keyValue("remoteAddress", request.getRemoteAddr()));
+        String agent = request.getHeader("User-Agent");
+        if (agent != null) {
+            fields.add(keyValue("userAgent", agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent));
+        }
+        Object accountId = request.getAttribute(ACCOUNT_ID_ATTRIBUTE);
+        if (accountId != null) {
+            fields.add(keyValue("accountId", accountId.toString()));
+        }
+        access.info("{} {} {} {}ms", fields.toArray());
+    }
+
+    /** Counts the body bytes the application writes, however it writes them. */
+    private static final class ByteCountingResponse extends HttpServletResponseWrapper {
+        private CountingStream stream;
+        private PrintWriter writer;
+
+        ByteCountingResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        long bytesWritten() {
+            return stream == null ? 0 : stream.count;
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() throws IOException {
+            if (writer != null) {
+                throw new IllegalStateException("getWriter() has already been called");
+            }
+            return stream();
+        }
+
+        @Override
+        public PrintWriter getWriter() throws IOException {
+            if (writer == null) {
+                if (stream != null) {
+                    throw new IllegalStateException("getOutputStream() has already been called");
+                }
+                writer = new PrintWriter(new OutputStreamWriter(stream(), Charset.forName(getCharacterEncoding())));
+            }
+            return writer;
+        }
+
+        /** The container flushes its own writer at the end of a request, not this one. */
+        void flushWriter() {
+            if (writer != null) {
+                writer.flush();
+            }
+        }
+
+        @Override
+        public void flushBuffer() throws IOException {
+            flushWriter();
+            super.flushBuffer();
+        }
+
+        private CountingStream stream() throws IOException {
+            if (stream == null) {
+                stream = new CountingStream(super.getOutputStream());
+            }
+            return stream;
+        }
+    }
+
+    private static final class CountingStream extends ServletOutputStream {
+        private final ServletOutputStream out;
+        private long count;
+
+        CountingStream(ServletOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+
+        @Override
+        public boolean isReady() {
+            return out.isReady();
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            out.setWriteListener(listener);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.quire.http;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /api}: the entry point a client starts from and follows links out of. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ApiRootResource {
+    private final String version;
+
+    public ApiRootResource(String version) {
+        this.version = version;
+    }
+
+    @GET
+    public ApiRoot root(@Context HttpServletRequest request) {
+        var links = Links.from(request)
+                .add("self", "/api")
+                .add("health-live", "/health/live")
+                .add("health-ready", "/health/ready");
+        return new ApiRoot("Quire", version, links);
+    }
+
+    public record ApiRoot(String name, String version, @JsonProperty("_links") Links links) {}
+}

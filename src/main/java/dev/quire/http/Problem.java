@@ -1,0 +1,52 @@
+package dev.quire.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.quire.shared.FieldError;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** An RFC 9457 problem: every error Quire answers is one of these, as {@code application/problem+json}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(
+        URI type, String title, int status, String detail, String instance, String requestId,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
+
+    /** RFC 9110's names, where JAX-RS still has the older ones (413, 422) or none. */
+    private static final Map<Integer, String> TITLES = Map.of(
+            413, "Content Too Large",
+            422, "Unprocessable Content",
+            428, "Precondition Required",
+            429, "Too Many Requests");
+
+    public Problem {
+        errors = errors == null ? List.of() : List.copyOf(errors);
+    }
+
+    public static Problem of(int status, String detail, String instance, String requestId) {
+        return new Problem(ABOUT_BLANK, title(status), status, detail, instance, requestId, List.of());
+    }
+
+    /** A problem about the request being answered: its path is the instance, its id the requestId. */
+    public static Problem of(int status, String detail, HttpServletRequest request) {
+        return of(status, detail, request.getRequestURI(), RequestIdFilter.idOf(request));
+    }
+
+    public Problem withErrors(List<FieldError> fieldErrors) {
+        return new Problem(type, title, status, detail, instance, requestId, fieldErrors);
+    }
+
+    static String title(int status) {
+        String title = TITLES.get(status);
+        if (title != null) {
+            return title;
+        }
+        var known = Response.Status.fromStatusCode(status);
+        return known != null ? known.getReasonPhrase() : "Error";
+    }
+}

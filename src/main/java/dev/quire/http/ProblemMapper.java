@@ -1,0 +1,139 @@
+package dev.quire.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import dev.quire.shared.DomainException;
+import dev.quire.shared.ValidationException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.io.IOException;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only place an exception becomes an HTTP status. Every failure inside Jersey comes here and leaves as
+ * {@code application/problem+json}; filters, which run outside Jersey, use {@link #write}.
+ */
+@Provider
+public final class ProblemMapper implements ExceptionMapper<Throwable> {
+    /** Seconds a client should wait before retrying while a dependency is down. */
+    static final int RETRY_AFTER_UNAVAILABLE = 2;
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+
+    private final HttpServletRequest request;
+
+    public ProblemMapper(@Context HttpServletRequest request) {
+        this.request = request;
+    }
+
+    @Override
+    public Response toResponse(Throwable error) {
+        if (error instanceof DomainException domain) {
+            return fromDomain(domain);
+        }
+        var tooLarge = causeOfType(error, BodyTooLargeException.class);
+        if (tooLarge != null) {
+            // the rest of the body is never read: close the connection rather than drain it
+            return problem(413, tooLarge.getMessage()).header("Connection", "close").build();
+        }
+        var json = causeOfType(error, JsonProcessingException.class);
+        // a type Quire cannot bind (InvalidDefinitionException) is Quire's bug, not the client's: a 500 below
+        if (json != null && !(json instanceof InvalidDefinitionException)) {
+            var bad = JsonErrors.describe(json);
+            return respond(problemOf(bad.status(), bad.detail()).withErrors(bad.errors())).build();
+        }
+        if (error instanceof WebApplicationException web && web.getResponse().getStatus() != 500) {
+            return fromJaxRs(web);
+        }
+        log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), error);
+        return problem(500, "An unexpected error occurred. It has been logged; quote the request id when reporting it.")
+                .build();
+    }
+
+    private Response fromDomain(DomainException error) {
+        return switch (error.kind()) {
+            case BAD_REQUEST -> problem(400, error.getMessage()).build();
+            case INVALID -> respond(problemOf(422, error.getMessage())
+                    .withErrors(((ValidationException) error).errors())).build();
+            case UNAUTHENTICATED -> problem(401, error.getMessage()).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .build();
+            case FORBIDDEN -> problem(403, error.getMessage()).build();
+            case NOT_FOUND -> problem(404, error.getMessage()).build();
+            case CONFLICT -> problem(409, error.getMessage()).build();
+            case UNAVAILABLE -> problem(503, error.getMessage())
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_UNAVAILABLE).build();
+        };
+    }
+
+    /** Jersey's own refusals keep their status and headers ({@code Allow} on a 405), with a detail that helps. */
+    private Response fromJaxRs(WebApplicationException error) {
+        var original = error.getResponse();
+        int status = original.getStatus();
+        String detail = switch (status) {
+            case 404 -> "There is no resource at " + request.getRequestURI() + ".";
+            case 405 -> request.getMethod() + " is not allowed here. Allowed: " + allowed(original) + ".";
+            case 406 -> "This resource responds with application/json only; ask for it in Accept.";
+            case 415 -> "Content-Type " + (request.getContentType() == null ? "(none)" : request.getContentType())
+                    + " is not supported here; send application/json.";
+            default -> Problem.title(status) + ".";
+        };
+        var response = problem(status, detail);
+        original.getStringHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)
+                    && !name.equalsIgnoreCase(HttpHeaders.ALLOW)) {
+                values.forEach(value -> response.header(name, value));
+            }
+        });
+        if (status == 405) {
+            response.header(HttpHeaders.ALLOW, allowed(original));
+        }
+        return response.build();
+    }
+
+    /** The methods of a 405, HEAD included wherever GET is: Jersey answers HEAD for every GET but omits it here. */
+    private static String allowed(Response refusal) {
+        var methods = new TreeSet<>(refusal.getAllowedMethods());
+        if (methods.contains("GET")) {
+            methods.add("HEAD");
+        }
+        return String.join(", ", methods);
+    }
+
+    private Problem problemOf(int status, String detail) {
+        return Problem.of(status, detail, request);
+    }
+
+    private Response.ResponseBuilder problem(int status, String detail) {
+        return respond(problemOf(status, detail));
+    }
+
+    private static Response.ResponseBuilder respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** Writes a problem from outside Jersey (a filter or the error page), on a response nothing has been written to. */
+    public static void write(HttpServletResponse response, Problem problem) throws IOException {
+        byte[] body = Json.mapper().writeValueAsBytes(problem);
+        response.setStatus(problem.status());
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.quire.http;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/**
+ * Headers every response carries. API responses (JSON) get a policy that lets nothing load or frame them and
+ * {@code Cache-Control: no-store} unless the resource sets its own; pages get a strict same-origin policy
+ * with no inline script, so text injected into a page can never run.
+ */
+public final class SecurityHeadersFilter extends HttpFilter {
+    static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
+    static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static final long serialVersionUID = 1L;
+    private static final Pattern NOT_API = Pattern.compile(ApiApplication.NOT_API_PATHS);
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        if (isApi(request)) {
+            response.setHeader("Content-Security-Policy", API_POLICY);
+            response.setHeader("Cache-Control", "no-store");
+        } else {
+            response.setHeader("Content-Security-Policy", PAGE_POLICY);
+        }
+        chain.doFilter(request, response);
+    }
+
+    /** True for the JSON side of the application; everything else is the static web root. */
+    static boolean isApi(HttpServletRequest request) {
+        // the path as Jersey matches it (decoded, without the context path), so both agree on what is API
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return !NOT_API.matcher(path).matches();
+    }
+}

@@ -1,0 +1,5 @@
+-- Quire's schema history starts here; each feature adds its own migration after this one.
+--
+-- Every migration must run unchanged on H2 (MODE=PostgreSQL, DATABASE_TO_LOWER=TRUE) and on
+-- PostgreSQL 15: portable types (varchar, integer, bigint, boolean, timestamp with time zone),
+-- no vendor functions in DDL, lower-case unquoted identifiers. The HTTP suites run on both.

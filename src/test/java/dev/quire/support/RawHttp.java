@@ -1,0 +1,112 @@
+package dev.quire.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP over a plain socket, for what a well-behaved client library will not send: a body that keeps coming
+ * after the server has answered, chunked bodies written by hand, headers that disagree. Reads the response
+ * even if writing the rest of the request failed because the server had already closed the connection.
+ */
+public final class RawHttp {
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Something that writes the request bytes; it may be cut short by the server closing the connection. */
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private RawHttp() {}
+
+    /**
+     * Writes the request on one thread while reading the response on this one, so an early answer (a 413
+     * before the body is complete) is read as it arrives, not lost when the server closes the connection.
+     */
+    public static Response exchange(TestServer server, Writer request) {
+        try (var socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            var writer = new Thread(() -> {
+                try {
+                    var out = socket.getOutputStream();
+                    request.write(out);
+                    out.flush();
+                } catch (IOException e) {
+                    // the server answered and closed before the whole request was sent
+                }
+            }, "raw-http-writer");
+            writer.start();
+            var response = read(socket.getInputStream());
+            socket.close();
+            writer.join(10_000);
+            return response;
+        } catch (IOException e) {
+            throw new IllegalStateException("Raw exchange failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Response read(InputStream in) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var buffer = new byte[8192];
+        int headEnd = -1;
+        int contentLength = -1;
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                bytes.write(buffer, 0, n);
+                if (headEnd < 0) {
+                    headEnd = bytes.toString(StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n");
+                    if (headEnd >= 0) {
+                        contentLength = contentLength(bytes.toString(StandardCharsets.ISO_8859_1).substring(0, headEnd));
+                    }
+                }
+                if (headEnd >= 0 && contentLength >= 0 && bytes.size() >= headEnd + 4 + contentLength) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+            if (headEnd < 0) {
+                throw e;
+            }
+        }
+        String all = bytes.toString(StandardCharsets.UTF_8);
+        int end = all.indexOf("\r\n\r\n");
+        if (end < 0) {
+            throw new IOException("No complete response head in: " + all);
+        }
+        String[] lines = all.substring(0, end).split("\r\n");
+        var headers = new LinkedHashMap<String, String>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        }
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        return new Response(status, headers, all.substring(end + 4));
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring("content-length:".length()).trim());
+            }
+        }
+        return -1;
+    }
+}

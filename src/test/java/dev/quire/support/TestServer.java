@@ -1,0 +1,135 @@
+package dev.quire.support;
+
+import dev.quire.AppBootstrap;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The real application (webapp/, its web.xml, AppBootstrap's registration) in an embedded Jetty 12 ee10 on a
+ * free loopback port. Settings come from {@link Builder#setting}, never from the shell that runs the tests.
+ */
+public final class TestServer implements AutoCloseable {
+    private final Server jetty;
+    private final URI base;
+    private final TestDatabase database;
+
+    private TestServer(Server jetty, URI base, TestDatabase database) {
+        this.jetty = jetty;
+        this.base = base;
+        this.database = database;
+    }
+
+    public static Builder builder(TestDatabase database) {
+        return new Builder(database);
+    }
+
+    /** The absolute URI of {@code path} (which starts with '/') under this server's context path. */
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + base.getPort() + contextPath() + path);
+    }
+
+    public String contextPath() {
+        String path = base.getPath();
+        return path.equals("/") ? "" : path;
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    public int port() {
+        return base.getPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot stop the test server", e);
+        }
+    }
+
+    public static final class Builder {
+        private final TestDatabase database;
+        private final Map<String, String> settings = new HashMap<>();
+        private final List<Object> extraResources = new ArrayList<>();
+        private String contextPath = "/";
+        private int port;
+
+        private Builder(TestDatabase database) {
+            this.database = database;
+            settings.putAll(database.settings());
+        }
+
+        public Builder setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public Builder contextPath(String path) {
+            this.contextPath = path;
+            return this;
+        }
+
+        /** Binds this port instead of a free one (to restart a server where its clients expect it). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Adds a resource the production application does not have, such as a probe that throws on purpose. */
+        public Builder resource(Object resource) {
+            extraResources.add(resource);
+            return this;
+        }
+
+        public TestServer start() {
+            StdoutCapture.install();
+            var jetty = new Server();
+            var connector = new ServerConnector(jetty);
+            connector.setHost("127.0.0.1");
+            connector.setPort(port);
+            jetty.addConnector(connector);
+
+            var webapp = new WebAppContext();
+            webapp.setContextPath(contextPath);
+            webapp.setBaseResourceAsPath(Path.of("webapp").toAbsolutePath());
+            // classes and libraries come from the test class path, as target/classes and the Maven dependencies
+            webapp.setParentLoaderPriority(true);
+            webapp.setThrowUnavailableOnStartupException(true);
+            webapp.setAttribute(AppBootstrap.SETTINGS_ATTRIBUTE, Map.copyOf(settings));
+            webapp.setAttribute(AppBootstrap.EXTRA_RESOURCES_ATTRIBUTE, List.copyOf(extraResources));
+            jetty.setHandler(webapp);
+            try {
+                jetty.start();
+            } catch (Exception e) {
+                try {
+                    jetty.stop();
+                } catch (Exception ignored) {
+                    // the start failure is the one worth reporting
+                }
+                throw new ServerStartException(e);
+            }
+            String path = contextPath.equals("/") ? "/" : contextPath + "/";
+            var base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
+            return new TestServer(jetty, base, database);
+        }
+    }
+
+    /** The application refused to start; the message is the one the container got. */
+    public static final class ServerStartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ServerStartException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}
