@@ -26,6 +26,9 @@ public final class Database implements AutoCloseable {
         var config = new HikariConfig();
         config.setPoolName("quire");
         config.setJdbcUrl(settings.url());
+        // named, not looked up: DriverManager scans for drivers once per JVM, so after a redeploy (whose
+        // undeploy deregistered the old class loader's drivers) a lookup would find none
+        config.setDriverClassName(settings.isH2() ? "org.h2.Driver" : "org.postgresql.Driver");
         if (!settings.user().isEmpty()) {
             config.setUsername(settings.user());
         }

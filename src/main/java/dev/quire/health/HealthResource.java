@@ -1,5 +1,6 @@
 package dev.quire.health;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,7 +14,8 @@ import java.util.Map;
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
-    private static final Map<String, String> UP = Map.of("status", "UP");
+    private static final Status LIVE = new Status("UP", null);
+    private static final Status READY = new Status("UP", Map.of("database", "UP"));
 
     private final DatabaseProbe database;
 
@@ -23,16 +25,19 @@ public final class HealthResource {
 
     @GET
     @Path("live")
-    public Map<String, String> live() {
-        return UP;
+    public Status live() {
+        return LIVE;
     }
 
     @GET
     @Path("ready")
-    public Map<String, Object> ready() {
+    public Status ready() {
         if (!database.answers()) {
             throw new NotReadyException();
         }
-        return Map.of("status", "UP", "checks", Map.of("database", "UP"));
+        return READY;
     }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Status(String status, Map<String, String> checks) {}
 }

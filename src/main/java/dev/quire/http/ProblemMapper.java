@@ -4,18 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import dev.quire.shared.DomainException;
 import dev.quire.shared.ValidationException;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The only place an exception becomes an HTTP status. Every failure inside Jersey comes here and leaves as
@@ -28,10 +30,16 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
 
-    private final HttpServletRequest request;
+    // JAX-RS types, not HttpServletRequest: HK2 cannot proxy a Servlet API type into a singleton when the
+    // container's class loader supplies that API (every real container; found by WarDeploymentIT)
+    private final UriInfo uri;
+    private final Request request;
+    private final HttpHeaders headers;
 
-    public ProblemMapper(@Context HttpServletRequest request) {
+    public ProblemMapper(@Context UriInfo uri, @Context Request request, @Context HttpHeaders headers) {
+        this.uri = uri;
         this.request = request;
+        this.headers = headers;
     }
 
     @Override
@@ -53,7 +61,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (error instanceof WebApplicationException web && web.getResponse().getStatus() != 500) {
             return fromJaxRs(web);
         }
-        log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), error);
+        log.error("Unexpected failure answering {} {}", request.getMethod(), path(), error);
         return problem(500, "An unexpected error occurred. It has been logged; quote the request id when reporting it.")
                 .build();
     }
@@ -78,10 +86,10 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         var original = error.getResponse();
         int status = original.getStatus();
         String detail = switch (status) {
-            case 404 -> "There is no resource at " + request.getRequestURI() + ".";
+            case 404 -> "There is no resource at " + path() + ".";
             case 405 -> request.getMethod() + " is not allowed here. Allowed: " + allowed(original) + ".";
             case 406 -> "This resource responds with application/json only; ask for it in Accept.";
-            case 415 -> "Content-Type " + (request.getContentType() == null ? "(none)" : request.getContentType())
+            case 415 -> "Content-Type " + (headers.getMediaType() == null ? "(none)" : headers.getMediaType())
                     + " is not supported here; send application/json.";
             default -> Problem.title(status) + ".";
         };
@@ -108,7 +116,12 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     private Problem problemOf(int status, String detail) {
-        return Problem.of(status, detail, request);
+        return Problem.of(status, detail, path(), MDC.get(RequestIdFilter.MDC_KEY));
+    }
+
+    /** The request's path as the client sent it, context path included. */
+    private String path() {
+        return uri.getRequestUri().getRawPath();
     }
 
     private Response.ResponseBuilder problem(int status, String detail) {

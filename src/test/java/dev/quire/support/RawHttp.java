@@ -48,7 +48,8 @@ public final class RawHttp {
             }, "raw-http-writer");
             writer.start();
             var response = read(socket.getInputStream());
-            socket.close();
+            // a writer still blocked on a full socket buffer is released by shutting the socket down
+            socket.shutdownOutput();
             writer.join(10_000);
             return response;
         } catch (IOException e) {

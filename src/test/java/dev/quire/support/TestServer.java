@@ -10,6 +10,7 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ClassMatcher;
 
 /**
  * The real application (webapp/, its web.xml, AppBootstrap's registration) in an embedded Jetty 12 ee10 on a
@@ -35,9 +36,10 @@ public final class TestServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + base.getPort() + contextPath() + path);
     }
 
+    /** The context path as a servlet sees it: "" at the root, else "/name" without a trailing slash. */
     public String contextPath() {
         String path = base.getPath();
-        return path.equals("/") ? "" : path;
+        return path.substring(0, path.length() - 1);
     }
 
     public TestDatabase database() {
@@ -63,6 +65,7 @@ public final class TestServer implements AutoCloseable {
         private final List<Object> extraResources = new ArrayList<>();
         private String contextPath = "/";
         private int port;
+        private Path war;
 
         private Builder(TestDatabase database) {
             this.database = database;
@@ -85,6 +88,15 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Deploys this packaged WAR as a container would (its own WEB-INF/lib, child-first class loading)
+         * instead of webapp/ on the test class path.
+         */
+        public Builder war(Path war) {
+            this.war = war;
+            return this;
+        }
+
         /** Adds a resource the production application does not have, such as a probe that throws on purpose. */
         public Builder resource(Object resource) {
             extraResources.add(resource);
@@ -101,9 +113,17 @@ public final class TestServer implements AutoCloseable {
 
             var webapp = new WebAppContext();
             webapp.setContextPath(contextPath);
-            webapp.setBaseResourceAsPath(Path.of("webapp").toAbsolutePath());
-            // classes and libraries come from the test class path, as target/classes and the Maven dependencies
-            webapp.setParentLoaderPriority(true);
+            if (war != null) {
+                webapp.setWar(war.toAbsolutePath().toString());
+                // as in a real container, only the Servlet API comes from outside the WAR: this JVM's class
+                // path also holds Jersey and JAX-RS, which Jetty's default ("jakarta.") would let leak in
+                webapp.setProtectedClassMatcher(new ClassMatcher("java.", "javax.", "jakarta.servlet.", "org.xml.",
+                        "org.w3c."));
+            } else {
+                webapp.setBaseResourceAsPath(Path.of("webapp").toAbsolutePath());
+                // classes and libraries come from the test class path: target/classes and the Maven dependencies
+                webapp.setParentLoaderPriority(true);
+            }
             webapp.setThrowUnavailableOnStartupException(true);
             webapp.setAttribute(AppBootstrap.SETTINGS_ATTRIBUTE, Map.copyOf(settings));
             webapp.setAttribute(AppBootstrap.EXTRA_RESOURCES_ATTRIBUTE, List.copyOf(extraResources));

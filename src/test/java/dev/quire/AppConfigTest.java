@@ -1,0 +1,129 @@
+package dev.quire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+    @Test
+    void withNothingSetItUsesAFileH2DatabaseUnderData() {
+        var config = AppConfig.from(Map.of());
+
+        assertThat(config.database().url()).startsWith("jdbc:h2:file:./data/quire;").contains("MODE=PostgreSQL");
+        assertThat(config.database().user()).isEmpty();
+        assertThat(config.database().password()).isEmpty();
+        assertThat(config.database().poolSize()).isEqualTo(10);
+        assertThat(config.corsOrigins()).isEmpty();
+        assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.JSON);
+    }
+
+    @Test
+    void theDefaultDatabaseDoesNotDelayWrites() {
+        assertThat(AppConfig.from(Map.of()).database().url()).contains("WRITE_DELAY=0");
+    }
+
+    @Test
+    void readsEverySetting() {
+        var config = AppConfig.from(Map.of(
+                "QUIRE_DB_URL", "jdbc:postgresql://db:5432/quire",
+                "QUIRE_DB_USER", "quire",
+                "QUIRE_DB_PASSWORD", "s3cret",
+                "QUIRE_DB_POOL_SIZE", "25",
+                "QUIRE_CORS_ORIGINS", "https://a.example, HTTP://Localhost:5173",
+                "QUIRE_MAX_BODY_BYTES", "2048",
+                "QUIRE_LOG_FORMAT", "TEXT"));
+
+        assertThat(config.database().url()).isEqualTo("jdbc:postgresql://db:5432/quire");
+        assertThat(config.database().user()).isEqualTo("quire");
+        assertThat(config.database().password()).isEqualTo("s3cret");
+        assertThat(config.database().poolSize()).isEqualTo(25);
+        assertThat(config.corsOrigins()).containsExactly("https://a.example", "http://localhost:5173");
+        assertThat(config.maxBodyBytes()).isEqualTo(2048);
+        assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.TEXT);
+    }
+
+    @Test
+    void blankValuesCountAsUnset() {
+        var config = AppConfig.from(Map.of("QUIRE_DB_POOL_SIZE", " ", "QUIRE_LOG_FORMAT", "", "QUIRE_CORS_ORIGINS", ""));
+
+        assertThat(config.database().poolSize()).isEqualTo(10);
+        assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.JSON);
+        assertThat(config.corsOrigins()).isEmpty();
+    }
+
+    @Test
+    void oneMessageNamesEveryInvalidKey() {
+        var settings = Map.of(
+                "QUIRE_DB_URL", "mysql://localhost/quire",
+                "QUIRE_DB_POOL_SIZE", "lots",
+                "QUIRE_CORS_ORIGINS", "https://ok.example,https://slash.example/",
+                "QUIRE_MAX_BODY_BYTES", "10",
+                "QUIRE_LOG_FORMAT", "xml");
+
+        assertThatThrownBy(() -> AppConfig.from(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid configuration: ")
+                .hasMessageContainingAll("QUIRE_DB_URL", "QUIRE_DB_POOL_SIZE must be a whole number from 1 to 100",
+                        "\"lots\"", "https://slash.example/", "QUIRE_MAX_BODY_BYTES", "QUIRE_LOG_FORMAT must be one of"
+                                + " json, text (got \"xml\")");
+    }
+
+    @Test
+    void numbersOutsideTheirRangeAreRejected() {
+        for (var bad : List.of(Map.of("QUIRE_DB_POOL_SIZE", "0"), Map.of("QUIRE_DB_POOL_SIZE", "101"),
+                Map.of("QUIRE_MAX_BODY_BYTES", "1023"), Map.of("QUIRE_MAX_BODY_BYTES", "-1"),
+                Map.of("QUIRE_DB_POOL_SIZE", "9999999999999999999999"))) {
+            assertThatThrownBy(() -> AppConfig.from(bad)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad.keySet().iterator().next());
+        }
+    }
+
+    @Test
+    void anInvalidDatabaseUrlIsNotEchoedBecauseItMayHoldAPassword() {
+        assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_DB_URL", "jdbc:mysql://root:hunter2@db/quire")))
+                .hasMessageContaining("QUIRE_DB_URL")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void corsOriginsMustBeBareOrigins() {
+        for (String bad : List.of("app.example", "https://app.example/", "https://app.example/path", "null",
+                "ftp://app.example", "https://user@app.example")) {
+            assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_CORS_ORIGINS", bad)))
+                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("QUIRE_CORS_ORIGINS");
+        }
+        assertThat(AppConfig.from(Map.of("QUIRE_CORS_ORIGINS", "*")).corsOrigins()).containsExactly("*");
+    }
+
+    @Test
+    void systemPropertiesOverrideTheEnvironment() {
+        System.setProperty("quire.db.pool.size", "7");
+        System.setProperty("quire.log.format", "text");
+        try {
+            var config = AppConfig.fromSystem();
+
+            assertThat(config.database().poolSize()).isEqualTo(7);
+            assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.TEXT);
+        } finally {
+            System.clearProperty("quire.db.pool.size");
+            System.clearProperty("quire.log.format");
+        }
+    }
+
+    @Test
+    void theDatabaseSettingsNeverPrintThePassword() {
+        var settings = new HashMap<String, String>();
+        settings.put("QUIRE_DB_URL", "jdbc:postgresql://db/quire?password=inline-secret");
+        settings.put("QUIRE_DB_PASSWORD", "hunter2");
+
+        String printed = AppConfig.from(settings).database().toString();
+
+        assertThat(printed).doesNotContain("hunter2", "inline-secret").contains("jdbc:postgresql://db/quire");
+    }
+}

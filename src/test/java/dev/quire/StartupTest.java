@@ -1,0 +1,91 @@
+package dev.quire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.support.Http;
+import dev.quire.support.StdoutCapture;
+import dev.quire.support.TestDatabase;
+import dev.quire.support.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import org.junit.jupiter.api.Test;
+
+/** How Quire starts and restarts: refusing bad settings, and keeping its file database across restarts. */
+class StartupTest {
+    private final StdoutCapture stdout = StdoutCapture.install();
+
+    @Test
+    void invalidSettingsStopTheStartWithOneMessageNamingEveryBadKey() {
+        int mark = stdout.mark();
+        var builder = TestServer.builder(TestDatabase.h2())
+                .setting("QUIRE_DB_POOL_SIZE", "many")
+                .setting("QUIRE_LOG_FORMAT", "yaml")
+                .setting("QUIRE_MAX_BODY_BYTES", "1");
+
+        assertThatThrownBy(builder::start)
+                .isInstanceOf(TestServer.ServerStartException.class)
+                .hasRootCauseInstanceOf(ConfigException.class)
+                .rootCause().hasMessageContainingAll("QUIRE_DB_POOL_SIZE", "QUIRE_LOG_FORMAT", "QUIRE_MAX_BODY_BYTES");
+
+        var errors = stdout.jsonLines(line -> "ERROR".equals(line.path("level").asText())).stream()
+                .filter(line -> line.path("message").asText().startsWith("Invalid configuration"))
+                .toList();
+        assertThat(stdout.lines().size()).isGreaterThan(mark);
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0).has("stackTrace")).isFalse();
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedStopsTheStartWithItsReason() {
+        var builder = TestServer.builder(new TestDatabase("postgresql", "jdbc:postgresql://127.0.0.1:1/none?user=x"));
+
+        assertThatThrownBy(builder::start)
+                .isInstanceOf(TestServer.ServerStartException.class)
+                .hasRootCauseInstanceOf(StartupException.class)
+                .rootCause().hasMessageStartingWith("Quire cannot start: ");
+    }
+
+    @Test
+    void theFileDatabaseIsReusedAcrossRestartsWithoutReapplyingMigrations() throws Exception {
+        Path dir = Files.createTempDirectory("quire-restart");
+        var database = TestDatabase.h2In(dir);
+
+        try (var first = TestServer.builder(database).start()) {
+            assertThat(new Http(first).get("/health/ready").status()).isEqualTo(200);
+        }
+        Timestamp migratedAt = migrationTime(database);
+        try (var connection = DriverManager.getConnection(database.url());
+             var statement = connection.createStatement()) {
+            statement.execute("create table restart_check (note varchar(50))");
+            statement.execute("insert into restart_check values ('written before the restart')");
+        }
+
+        int mark = stdout.mark();
+        try (var second = TestServer.builder(database).start()) {
+            assertThat(new Http(second).get("/health/ready").status()).isEqualTo(200);
+        }
+
+        assertThat(migrationTime(database)).isEqualTo(migratedAt);
+        assertThat(stdout.lines().subList(mark, stdout.mark()))
+                .anySatisfy(line -> assertThat(line).contains("(0 migrations applied now)"));
+        try (var connection = DriverManager.getConnection(database.url());
+             var rows = connection.createStatement().executeQuery("select note from restart_check")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("written before the restart");
+        }
+    }
+
+    private static Timestamp migrationTime(TestDatabase database) throws SQLException {
+        try (var connection = DriverManager.getConnection(database.url());
+             var rows = connection.createStatement().executeQuery(
+                     "select count(*), max(installed_on) from \"flyway_schema_history\" where type = 'SQL'")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("migrations recorded").isEqualTo(1);
+            return rows.getTimestamp(2);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.quire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.support.Http;
+import dev.quire.support.TestDatabase;
+import dev.quire.support.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Deployed under /quire (as Tomcat does with quire.war), every link and problem carries the context path. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContextPathTest {
+    TestServer server;
+    Http http;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.builder(TestDatabase.h2()).contextPath("/quire").start();
+        http = new Http(server);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void linksIncludeTheContextPath() {
+        var response = http.get("/api");
+
+        assertThat(response.status()).isEqualTo(200);
+        var links = response.json().path("_links");
+        assertThat(links.path("self").path("href").asText()).isEqualTo("/quire/api");
+        assertThat(links.path("health-live").path("href").asText()).isEqualTo("/quire/health/live");
+        assertThat(links.path("health-ready").path("href").asText()).isEqualTo("/quire/health/ready");
+    }
+
+    @Test
+    void problemsNameTheFullPath() {
+        var response = http.get("/api/nope");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().path("instance").asText()).isEqualTo("/quire/api/nope");
+        assertThat(http.get("/nope").json().path("instance").asText()).isEqualTo("/quire/nope");
+    }
+
+    @Test
+    void apiAndPagesAreToldApartWithinTheContextPath() {
+        assertThat(http.get("/api").header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.API_POLICY);
+        assertThat(http.get("/").header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.PAGE_POLICY);
+        assertThat(http.get("/health/live").status()).isEqualTo(200);
+    }
+}
