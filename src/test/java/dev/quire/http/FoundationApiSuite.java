@@ -164,6 +164,16 @@ abstract class FoundationApiSuite {
             assertThat(response.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
         }
 
+        /** The container refuses TRACE before the application sees it; what matters is that nothing is echoed. */
+        @ParameterizedTest
+        @ValueSource(strings = {"/api", "/index.html"})
+        void traceIsRefusedAndNeverEchoesTheRequest(String path) {
+            var response = http.request("TRACE", path).header("X-Secret-Probe", "do-not-echo").send();
+
+            assertThat(response.status()).isIn(403, 405);
+            assertThat(response.body()).doesNotContain("do-not-echo");
+        }
+
         @Test
         void unacceptableAcceptIs406() {
             var response = http.request("GET", "/api").header("Accept", "application/xml").send();
