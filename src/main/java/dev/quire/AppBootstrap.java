@@ -12,7 +12,7 @@ import dev.quire.http.CorsFilter;
 import dev.quire.http.ErrorPageServlet;
 import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
-import dev.quire.http.WebRootMethodsFilter;
+import dev.quire.http.WebRootFilter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletContext;
@@ -92,23 +92,28 @@ public final class AppBootstrap implements ServletContextListener {
         log.info("Quire {} started at context path '{}'", version, context.getContextPath());
     }
 
-    /** The middleware chain, outermost first. Jersey serves only the API paths; the container serves webapp/. */
+    /**
+     * The middleware chain, outermost first. Jersey serves only the API paths; the container serves webapp/.
+     * The filters that shape every response's headers also run when the container renders its error page.
+     */
     private static void registerChain(ServletContext context, AppConfig config, ApiApplication api) {
-        addFilter(context, "requestId", new RequestIdFilter(), "/*");
-        addFilter(context, "accessLog", new AccessLogFilter(), "/*");
-        addFilter(context, "securityHeaders", new SecurityHeadersFilter(), "/*");
-        addFilter(context, "cors", new CorsFilter(config.corsOrigins()), "/*");
-        addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), "/*");
-        addFilter(context, "authToken", new AuthTokenFilter(), "/*");
-        addFilter(context, "webRootMethods", new WebRootMethodsFilter(), "/*");
+        var requests = EnumSet.of(DispatcherType.REQUEST);
+        var requestsAndErrors = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR);
+        addFilter(context, "requestId", new RequestIdFilter(), requestsAndErrors);
+        addFilter(context, "accessLog", new AccessLogFilter(), requestsAndErrors);
+        addFilter(context, "securityHeaders", new SecurityHeadersFilter(), requestsAndErrors);
+        addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
+        addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
+        addFilter(context, "authToken", new AuthTokenFilter(), requests);
+        addFilter(context, "webRoot", new WebRootFilter(), requests);
         // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
-        // other path passes through it to the container's static files and error page
-        addFilter(context, "jersey", new ServletContainer(api), "/*");
+        // other path passes through it to the container's static files
+        addFilter(context, "jersey", new ServletContainer(api), requests);
         context.addServlet("error", new ErrorPageServlet()).addMapping(ErrorPageServlet.PATH);
     }
 
-    private static void addFilter(ServletContext context, String name, Filter filter, String path) {
-        context.addFilter(name, filter).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, path);
+    private static void addFilter(ServletContext context, String name, Filter filter, EnumSet<DispatcherType> on) {
+        context.addFilter(name, filter).addMappingForUrlPatterns(on, true, "/*");
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -25,9 +26,8 @@ public record AppConfig(
 
     public enum LogFormat { JSON, TEXT }
 
-    /** File H2 under ./data/, in PostgreSQL mode; WRITE_DELAY=0 so an acknowledged commit survives kill -9. */
-    public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/quire;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-            + "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    /** File H2 under ./data/ (relative to the working directory). */
+    public static final String DEFAULT_DB_URL = h2FileUrl("./data/quire");
 
     static final String DB_URL = "QUIRE_DB_URL";
     static final String DB_USER = "QUIRE_DB_USER";
@@ -46,15 +46,30 @@ public record AppConfig(
         corsOrigins = List.copyOf(corsOrigins);
     }
 
+    /**
+     * The JDBC URL of an H2 file database as Quire needs it: PostgreSQL mode with PostgreSQL's lower-case names
+     * and null ordering, closed by Quire rather than a JVM shutdown hook, and WRITE_DELAY=0 so that a commit is
+     * written out before it is acknowledged (H2's default delay loses acknowledged commits on kill -9).
+     */
+    public static String h2FileUrl(String file) {
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
+                + "DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    }
+
     /** The settings of this process: environment variables overridden by {@code quire.*} system properties. */
     public static AppConfig fromSystem() {
+        return from(System.getenv(), System.getProperties());
+    }
+
+    /** {@code QUIRE_*} environment variables, each overridden by the matching {@code quire.*} property. */
+    static AppConfig from(Map<String, String> environment, Properties properties) {
         var settings = new HashMap<String, String>();
-        System.getenv().forEach((name, value) -> {
+        environment.forEach((name, value) -> {
             if (name.startsWith("QUIRE_")) {
                 settings.put(name, value);
             }
         });
-        System.getProperties().forEach((name, value) -> {
+        properties.forEach((name, value) -> {
             if (name.toString().startsWith("quire.")) {
                 settings.put(name.toString().toUpperCase(Locale.ROOT).replace('.', '_'), value.toString());
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class AppConfigTest {
@@ -103,17 +104,23 @@ class AppConfigTest {
 
     @Test
     void systemPropertiesOverrideTheEnvironment() {
-        System.setProperty("quire.db.pool.size", "7");
-        System.setProperty("quire.log.format", "text");
-        try {
-            var config = AppConfig.fromSystem();
+        var environment = Map.of("QUIRE_DB_POOL_SIZE", "5", "QUIRE_LOG_FORMAT", "text", "PATH", "/usr/bin");
+        var properties = new Properties();
+        properties.setProperty("quire.db.pool.size", "7");
+        properties.setProperty("java.version", "17");
 
-            assertThat(config.database().poolSize()).isEqualTo(7);
-            assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.TEXT);
-        } finally {
-            System.clearProperty("quire.db.pool.size");
-            System.clearProperty("quire.log.format");
-        }
+        var config = AppConfig.from(environment, properties);
+
+        assertThat(config.database().poolSize()).isEqualTo(7);
+        assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.TEXT);
+    }
+
+    @Test
+    void anInvalidSystemPropertyIsReportedUnderItsSettingName() {
+        var properties = new Properties();
+        properties.setProperty("quire.max.body.bytes", "huge");
+
+        assertThatThrownBy(() -> AppConfig.from(Map.of(), properties)).hasMessageContaining("QUIRE_MAX_BODY_BYTES");
     }
 
     @Test

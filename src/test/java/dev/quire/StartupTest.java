@@ -31,10 +31,8 @@ class StartupTest {
                 .hasRootCauseInstanceOf(ConfigException.class)
                 .rootCause().hasMessageContainingAll("QUIRE_DB_POOL_SIZE", "QUIRE_LOG_FORMAT", "QUIRE_MAX_BODY_BYTES");
 
-        var errors = stdout.jsonLines(line -> "ERROR".equals(line.path("level").asText())).stream()
-                .filter(line -> line.path("message").asText().startsWith("Invalid configuration"))
-                .toList();
-        assertThat(stdout.lines().size()).isGreaterThan(mark);
+        var errors = stdout.jsonLinesSince(mark, line -> "ERROR".equals(line.path("level").asText())
+                && line.path("message").asText().startsWith("Invalid configuration"));
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0).has("stackTrace")).isFalse();
     }
@@ -57,7 +55,8 @@ class StartupTest {
         try (var first = TestServer.builder(database).start()) {
             assertThat(new Http(first).get("/health/ready").status()).isEqualTo(200);
         }
-        Timestamp migratedAt = migrationTime(database);
+        var migrated = migrations(database);
+        assertThat(migrated.count()).isPositive();
         try (var connection = DriverManager.getConnection(database.url());
              var statement = connection.createStatement()) {
             statement.execute("create table restart_check (note varchar(50))");
@@ -69,9 +68,8 @@ class StartupTest {
             assertThat(new Http(second).get("/health/ready").status()).isEqualTo(200);
         }
 
-        assertThat(migrationTime(database)).isEqualTo(migratedAt);
-        assertThat(stdout.lines().subList(mark, stdout.mark()))
-                .anySatisfy(line -> assertThat(line).contains("(0 migrations applied now)"));
+        assertThat(migrations(database)).isEqualTo(migrated);
+        assertThat(stdout.linesSince(mark)).anySatisfy(line -> assertThat(line).contains("(0 migrations applied now)"));
         try (var connection = DriverManager.getConnection(database.url());
              var rows = connection.createStatement().executeQuery("select note from restart_check")) {
             assertThat(rows.next()).isTrue();
@@ -79,13 +77,14 @@ class StartupTest {
         }
     }
 
-    private static Timestamp migrationTime(TestDatabase database) throws SQLException {
+    private record Migrations(int count, Timestamp lastInstalledOn) {}
+
+    private static Migrations migrations(TestDatabase database) throws SQLException {
         try (var connection = DriverManager.getConnection(database.url());
              var rows = connection.createStatement().executeQuery(
                      "select count(*), max(installed_on) from \"flyway_schema_history\" where type = 'SQL'")) {
             rows.next();
-            assertThat(rows.getInt(1)).as("migrations recorded").isEqualTo(1);
-            return rows.getTimestamp(2);
+            return new Migrations(rows.getInt(1), rows.getTimestamp(2));
         }
     }
 }

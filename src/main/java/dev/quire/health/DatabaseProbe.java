@@ -33,9 +33,17 @@ public final class DatabaseProbe implements AutoCloseable {
 
     /** True when a pooled connection was obtained and validated within the deadline. */
     public boolean answers() {
-        var check = inFlight.updateAndGet(running -> running == null || running.isDone()
-                ? CompletableFuture.supplyAsync(this::check, executor)
-                : running);
+        var check = inFlight.get();
+        if (check == null || check.isDone()) {
+            var fresh = new CompletableFuture<Boolean>();
+            if (inFlight.compareAndSet(check, fresh)) {
+                // only the thread that installed the new future starts a check
+                executor.execute(() -> fresh.complete(check()));
+                check = fresh;
+            } else {
+                check = inFlight.get();
+            }
+        }
         try {
             return check.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {

@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes exactly one access line per request (logger {@code quire.access}: JSON on stdout by default) and is
  * the last line of defence: anything that escapes the rest of the chain is logged once with its stack trace
- * and answered with a generic 500 problem.
+ * and answered with a generic 500 problem. The line is written when the chain returns: a container error page
+ * rendered after that (rare: WebRootFilter answers missing files itself) is not in its byte count.
  */
 public final class AccessLogFilter extends HttpFilter {
     public static final String LOGGER = "quire.access";
     /** Request attribute under which an authenticating filter leaves the caller's account id for this line. */
     public static final String ACCOUNT_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".accountId";
+    private static final String SEEN_ATTRIBUTE = AccessLogFilter.class.getName() + ".seen";
     private static final int MAX_USER_AGENT = 256;
     private static final long serialVersionUID = 1L;
 
@@ -37,18 +39,28 @@ public final class AccessLogFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        // an error dispatch of a request this filter saw is part of that request's line; one the container
+        // refused before the application (TRACE, say) is seen here for the first and only time
+        if (request.getAttribute(SEEN_ATTRIBUTE) != null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(SEEN_ATTRIBUTE, Boolean.TRUE);
         long started = System.nanoTime();
         var counted = new ByteCountingResponse(response);
         try {
             chain.doFilter(request, counted);
             counted.flushWriter();
-        } catch (IOException | ServletException | RuntimeException | Error e) {
+        } catch (IOException e) {
+            // only the connection fails this way (the client went away mid-request): nothing left to answer
+            log.info("Connection failed answering {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+        } catch (ServletException | RuntimeException | Error e) {
             log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
             if (!response.isCommitted()) {
-                response.resetBuffer();
-                ProblemMapper.write(counted, Problem.of(500,
-                        "An unexpected error occurred. It has been logged; quote the request id when reporting it.",
-                        request));
+                counted.reset();
+                response.setHeader(RequestIdFilter.HEADER, RequestIdFilter.idOf(request));
+                SecurityHeadersFilter.applyApiHeaders(response);
+                ProblemMapper.write(counted, Problem.of(500, Problem.UNEXPECTED_DETAIL, request));
             }
         } finally {
             logRequest(request, response.getStatus(), counted.bytesWritten(), System.nanoTime() - started);
@@ -115,6 +127,14 @@ public final class AccessLogFilter extends HttpFilter {
             if (writer != null) {
                 writer.flush();
             }
+        }
+
+        /** A reset discards what was written and lets the body be written afresh, through either API. */
+        @Override
+        public void reset() {
+            super.reset();
+            stream = null;
+            writer = null;
         }
 
         @Override

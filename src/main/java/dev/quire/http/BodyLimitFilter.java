@@ -8,12 +8,17 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Refuses request bodies over {@code QUIRE_MAX_BODY_BYTES} with 413, never holding more than the limit in
  * memory: a declared Content-Length over the limit is refused before a byte is read, and a body of unknown
- * length (chunked) is counted as it is read and fails at the first byte past the limit.
+ * length (chunked) is counted as it is read, through the stream or the reader, and fails at the first byte
+ * past the limit. (Form bodies, which Quire does not take, are bounded by the container's own form limit.)
  */
 public final class BodyLimitFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -41,6 +46,7 @@ public final class BodyLimitFilter extends HttpFilter {
     private static final class LimitedRequest extends HttpServletRequestWrapper {
         private final long limit;
         private LimitedStream stream;
+        private BufferedReader reader;
 
         LimitedRequest(HttpServletRequest request, long limit) {
             super(request);
@@ -49,6 +55,26 @@ public final class BodyLimitFilter extends HttpFilter {
 
         @Override
         public ServletInputStream getInputStream() throws IOException {
+            if (reader != null) {
+                throw new IllegalStateException("getReader() has already been called");
+            }
+            return stream();
+        }
+
+        @Override
+        public BufferedReader getReader() throws IOException {
+            if (reader == null) {
+                if (stream != null) {
+                    throw new IllegalStateException("getInputStream() has already been called");
+                }
+                String encoding = getCharacterEncoding();
+                reader = new BufferedReader(new InputStreamReader(stream(),
+                        encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
+            }
+            return reader;
+        }
+
+        private LimitedStream stream() throws IOException {
             if (stream == null) {
                 stream = new LimitedStream(super.getInputStream(), limit);
             }

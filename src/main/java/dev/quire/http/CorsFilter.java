@@ -1,10 +1,12 @@
 package dev.quire.http;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +14,8 @@ import java.util.Set;
 
 /**
  * Cross-origin access for the origins on {@code QUIRE_CORS_ORIGINS} only (none by default; {@code *} for any).
- * Answers preflights itself, before authentication; never echoes an origin that is not on the list. Quire's
+ * Answers preflights itself, before authentication; never echoes an origin that is not on the list; runs on
+ * error dispatches too, so an error page is as readable as the response it replaces. Quire's
  * credentials are bearer tokens, not cookies, so no {@code Allow-Credentials} is ever sent.
  */
 public final class CorsFilter extends HttpFilter {
@@ -36,14 +39,15 @@ public final class CorsFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        response.addHeader("Vary", "Origin");
+        response.setHeader("Vary", "Origin");
+        response = new VaryKeepsOrigin(response);
         String origin = request.getHeader("Origin");
         if (origin == null) {
             chain.doFilter(request, response);
             return;
         }
         boolean allowed = anyOrigin || origins.contains(origin.toLowerCase(Locale.ROOT));
-        boolean preflight = "OPTIONS".equals(request.getMethod())
+        boolean preflight = "OPTIONS".equals(request.getMethod()) && request.getDispatcherType() != DispatcherType.ERROR
                 && request.getHeader("Access-Control-Request-Method") != null;
         if (preflight) {
             if (allowed) {
@@ -69,5 +73,21 @@ public final class CorsFilter extends HttpFilter {
 
     private void allowOrigin(HttpServletResponse response, String origin) {
         response.setHeader("Access-Control-Allow-Origin", anyOrigin ? "*" : origin);
+    }
+
+    /** A resource that sets its own {@code Vary} (Jersey replaces headers) must not drop {@code Origin} from it. */
+    private static final class VaryKeepsOrigin extends HttpServletResponseWrapper {
+        VaryKeepsOrigin(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if ("Vary".equalsIgnoreCase(name) && value != null && !value.trim().equals("*")
+                    && !value.toLowerCase(Locale.ROOT).contains("origin")) {
+                value = value + ", Origin";
+            }
+            super.setHeader(name, value);
+        }
     }
 }

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The container's error page (web.xml): errors raised outside Jersey, such as a path no resource or static
- * file serves, become problem+json too. Error dispatches skip the filters, so the request id is set again here.
+ * The container's error page (web.xml), the fallback for errors raised outside Jersey and the filters, so
+ * that those are problem+json too. The request id, security and CORS filters run on the error dispatch as well.
  */
 public final class ErrorPageServlet extends HttpServlet {
     public static final String PATH = "/error";
@@ -28,18 +28,10 @@ public final class ErrorPageServlet extends HttpServlet {
             log.error("Unexpected failure answering {} {}", request.getMethod(), path, error);
         }
         String detail = switch (status) {
-            case 404 -> "There is no resource at " + path + ".";
-            case 405 -> request.getMethod() + " is not allowed on " + path + ".";
-            case 500 -> "An unexpected error occurred. It has been logged; quote the request id when reporting it.";
+            case 404 -> Problem.notFoundDetail(path);
+            case 500 -> Problem.UNEXPECTED_DETAIL;
             default -> Problem.title(status) + ".";
         };
-        String requestId = RequestIdFilter.idOf(request);
-        if (requestId != null) {
-            response.setHeader(RequestIdFilter.HEADER, requestId);
-        }
-        response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Content-Security-Policy", SecurityHeadersFilter.API_POLICY);
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        ProblemMapper.write(response, Problem.of(status, detail, path, requestId));
+        ProblemMapper.write(response, Problem.of(status, detail, path, RequestIdFilter.idOf(request)));
     }
 }

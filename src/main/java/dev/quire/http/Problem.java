@@ -15,6 +15,9 @@ public record Problem(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+    /** The only detail a 500 ever gives: the cause is in the log, under the request id. */
+    public static final String UNEXPECTED_DETAIL =
+            "An unexpected error occurred. It has been logged; quote the request id when reporting it.";
     private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     /** RFC 9110's names, where JAX-RS still has the older ones (413, 422) or none. */
@@ -35,6 +38,14 @@ public record Problem(
     /** A problem about the request being answered: its path is the instance, its id the requestId. */
     public static Problem of(int status, String detail, HttpServletRequest request) {
         return of(status, detail, request.getRequestURI(), RequestIdFilter.idOf(request));
+    }
+
+    static String notFoundDetail(String path) {
+        return "There is no resource at " + path + ".";
+    }
+
+    static String methodNotAllowedDetail(String method, String allowed) {
+        return method + " is not allowed here. Allowed: " + allowed + ".";
     }
 
     public Problem withErrors(List<FieldError> fieldErrors) {

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
+import java.util.List;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,18 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable error) {
+        try {
+            return map(error);
+        } catch (RuntimeException failure) {
+            // a mapper that throws leaves Jersey to answer an empty 500: answer a problem whatever happens
+            failure.addSuppressed(error);
+            log.error("Failed to map an exception to a problem", failure);
+            return Response.status(500).type(Problem.MEDIA_TYPE)
+                    .entity(Problem.of(500, Problem.UNEXPECTED_DETAIL, null, MDC.get(RequestIdFilter.MDC_KEY))).build();
+        }
+    }
+
+    private Response map(Throwable error) {
         if (error instanceof DomainException domain) {
             return fromDomain(domain);
         }
@@ -62,15 +75,14 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             return fromJaxRs(web);
         }
         log.error("Unexpected failure answering {} {}", request.getMethod(), path(), error);
-        return problem(500, "An unexpected error occurred. It has been logged; quote the request id when reporting it.")
-                .build();
+        return problem(500, Problem.UNEXPECTED_DETAIL).build();
     }
 
     private Response fromDomain(DomainException error) {
         return switch (error.kind()) {
             case BAD_REQUEST -> problem(400, error.getMessage()).build();
-            case INVALID -> respond(problemOf(422, error.getMessage())
-                    .withErrors(((ValidationException) error).errors())).build();
+            case INVALID -> respond(problemOf(422, error.getMessage()).withErrors(
+                    error instanceof ValidationException invalid ? invalid.errors() : List.of())).build();
             case UNAUTHENTICATED -> problem(401, error.getMessage()).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                     .build();
             case FORBIDDEN -> problem(403, error.getMessage()).build();
@@ -86,8 +98,8 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         var original = error.getResponse();
         int status = original.getStatus();
         String detail = switch (status) {
-            case 404 -> "There is no resource at " + path() + ".";
-            case 405 -> request.getMethod() + " is not allowed here. Allowed: " + allowed(original) + ".";
+            case 404 -> Problem.notFoundDetail(path());
+            case 405 -> Problem.methodNotAllowedDetail(request.getMethod(), allowed(original));
             case 406 -> "This resource responds with application/json only; ask for it in Accept.";
             case 415 -> "Content-Type " + (headers.getMediaType() == null ? "(none)" : headers.getMediaType())
                     + " is not supported here; send application/json.";

@@ -13,7 +13,8 @@ import org.slf4j.MDC;
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is 1-128 characters of
  * {@code [A-Za-z0-9._-]}, else a fresh one. The id is echoed on every response, errors included, and is in
- * the logging MDC as {@code requestId} for everything logged while the request runs.
+ * the logging MDC as {@code requestId} for everything logged while the request runs. On an error dispatch
+ * (the container's error page) the request keeps the id it was given.
  */
 public final class RequestIdFilter extends HttpFilter {
     public static final String HEADER = "X-Request-Id";
@@ -24,8 +25,11 @@ public final class RequestIdFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String inbound = request.getHeader(HEADER);
-        String id = isAcceptable(inbound) ? inbound : newId();
+        String id = idOf(request);
+        if (id == null) {
+            String inbound = request.getHeader(HEADER);
+            id = isAcceptable(inbound) ? inbound : newId();
+        }
         request.setAttribute(ATTRIBUTE, id);
         response.setHeader(HEADER, id);
         MDC.put(MDC_KEY, id);

@@ -1,5 +1,6 @@
 package dev.quire.http;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -23,15 +24,23 @@ public final class SecurityHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        if (isApi(request)) {
-            response.setHeader("Content-Security-Policy", API_POLICY);
-            response.setHeader("Cache-Control", "no-store");
+        // an error dispatch renders a problem+json document, wherever the failed request was going
+        if (request.getDispatcherType() == DispatcherType.ERROR || isApi(request)) {
+            applyApiHeaders(response);
         } else {
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Referrer-Policy", "no-referrer");
             response.setHeader("Content-Security-Policy", PAGE_POLICY);
         }
         chain.doFilter(request, response);
+    }
+
+    /** The headers of every JSON response; also for a response that had to be reset to report a failure. */
+    static void applyApiHeaders(HttpServletResponse response) {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        response.setHeader("Content-Security-Policy", API_POLICY);
+        response.setHeader("Cache-Control", "no-store");
     }
 
     /** True for the JSON side of the application; everything else is the static web root. */

@@ -273,12 +273,51 @@ abstract class FoundationApiSuite {
         }
 
         @Test
+        void aRuleFailureWithoutFieldsIs422() {
+            var response = http.get("/api/test-probe/invalid-without-fields");
+
+            assertProblem(response, 422, "/api/test-probe/invalid-without-fields");
+            assertThat(response.json().has("errors")).isFalse();
+        }
+
+        @Test
+        void optionsOnTheStaticWebRootListsOnlyReadMethods() {
+            var response = http.request("OPTIONS", "/index.html").send();
+
+            assertThat(response.status()).isEqualTo(204);
+            assertThat(response.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
+        }
+
+        @Test
+        void aMissingStaticFileIsAProblemWithEveryHeaderOfTheChain() {
+            var response = http.request("GET", "/missing/style.css").header("Origin", ALLOWED_ORIGIN).send();
+
+            assertProblem(response, 404, "/missing/style.css");
+            assertThat(response.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED_ORIGIN);
+            assertThat(response.headers("Vary")).anySatisfy(vary -> assertThat(vary).contains("Origin"));
+            assertThat(response.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
+            assertThat(response.header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.API_POLICY);
+            assertThat(stdout.awaitAccessLines(firstLine, response.requestId())).singleElement().satisfies(line ->
+                    assertThat(line.path("responseBytes").asLong()).isEqualTo(response.body().getBytes().length));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/WEB-INF/web.xml", "/web-inf/web.xml", "/META-INF/MANIFEST.MF"})
+        void theWebApplicationsPrivateFilesAreNotServed(String path) {
+            var response = http.get(path);
+
+            assertThat(response.status()).isEqualTo(404);
+            assertThat(response.body()).doesNotContain("AppBootstrap");
+        }
+
+        @Test
         void anUnexpectedFailureIsAGeneric500LoggedOnceWithItsStackTrace() {
             var response = http.get("/api/test-probe/failure");
 
             assertProblem(response, 500, "/api/test-probe/failure");
             assertThat(response.body()).doesNotContain("password_hash", "org.h2", "Exception", "at dev.quire");
-            var errorLines = stdout.await(() -> stdout.jsonLines(line -> "ERROR".equals(line.path("level").asText())
+            var errorLines = stdout.await(() -> stdout.jsonLinesSince(firstLine, line -> "ERROR".equals(line.path("level").asText())
                     && response.requestId().equals(line.path("requestId").asText())));
             assertThat(errorLines).hasSize(1);
             assertThat(errorLines.get(0).path("stackTrace").asText())
@@ -333,6 +372,41 @@ abstract class FoundationApiSuite {
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.json().path("name").asText()).isEqualTo("chunked");
+        }
+
+        @Test
+        void aChunkedBodyOfExactlyTheLimitIsReadAndOneByteMoreIsNot() {
+            String prefix = "{\"name\":\"";
+            String suffix = "\"}";
+            String atLimit = prefix + "b".repeat(LIMIT - prefix.length() - suffix.length()) + suffix;
+
+            assertThat(sendChunked("/api/test-probe", "application/json", atLimit).status()).isEqualTo(200);
+            assertThat(sendChunked("/api/test-probe", "application/json", atLimit.replace("\"}", "b\"}")).status())
+                    .isEqualTo(413);
+        }
+
+        @Test
+        void aChunkedBodyReadThroughTheReaderIsLimitedToo() {
+            var response = sendChunked("/api/test-probe/reader", "text/plain", "r".repeat(2 * LIMIT));
+
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(sendChunked("/api/test-probe/reader", "text/plain", "r".repeat(1000)).body())
+                    .contains("\"count\":1000");
+        }
+
+        private RawHttp.Response sendChunked(String path, String contentType, String body) {
+            return RawHttp.exchange(server, out -> {
+                out.write(ascii("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+                        + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"));
+                byte[] bytes = ascii(body);
+                for (int at = 0; at < bytes.length; at += 64 * 1024) {
+                    int length = Math.min(64 * 1024, bytes.length - at);
+                    out.write(ascii(Integer.toHexString(length) + "\r\n"));
+                    out.write(bytes, at, length);
+                    out.write(ascii("\r\n"));
+                }
+                out.write(ascii("0\r\n\r\n"));
+            });
         }
 
         @Test
@@ -484,6 +558,13 @@ abstract class FoundationApiSuite {
         }
 
         @Test
+        void aResourceSettingItsOwnVaryKeepsOrigin() {
+            var response = http.request("GET", "/api/test-probe/vary").header("Origin", ALLOWED_ORIGIN).send();
+
+            assertThat(String.join(", ", response.headers("Vary"))).contains("Accept-Encoding", "Origin");
+        }
+
+        @Test
         void responsesVaryByOriginEvenWithoutOne() {
             assertThat(http.get("/api").headers("Vary")).anySatisfy(vary -> assertThat(vary).contains("Origin"));
         }
@@ -503,7 +584,7 @@ abstract class FoundationApiSuite {
         void aRequestWritesOneJsonLineWithEveryField() {
             var response = http.request("GET", "/api?debug=1").header("User-Agent", "quire-tests/1.0").send();
 
-            var lines = stdout.awaitAccessLines(response.requestId());
+            var lines = stdout.awaitAccessLines(firstLine, response.requestId());
             assertThat(lines).hasSize(1);
             JsonNode line = lines.get(0);
             assertThat(line.path("timestamp").asText()).isNotBlank();
@@ -523,10 +604,10 @@ abstract class FoundationApiSuite {
             var tooLarge = RawHttp.exchange(server, out -> out.write(ascii("POST /api HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Length: 99999999\r\nX-Request-Id: log-413-" + run + "\r\n\r\n")));
 
-            assertThat(stdout.awaitAccessLines(notFound.requestId())).singleElement()
+            assertThat(stdout.awaitAccessLines(firstLine, notFound.requestId())).singleElement()
                     .satisfies(line -> assertThat(line.path("status").asInt()).isEqualTo(404));
             assertThat(tooLarge.status()).isEqualTo(413);
-            assertThat(stdout.awaitAccessLines("log-413-" + run)).singleElement()
+            assertThat(stdout.awaitAccessLines(firstLine, "log-413-" + run)).singleElement()
                     .satisfies(line -> assertThat(line.path("status").asInt()).isEqualTo(413));
         }
     }

@@ -1,5 +1,6 @@
 package dev.quire.support;
 
+import dev.quire.AppConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,7 @@ public record TestDatabase(String name, String url) {
 
     /** The H2 database kept in {@code dir}: the same directory gives the same database, across restarts. */
     public static TestDatabase h2In(Path dir) {
-        return new TestDatabase("h2", "jdbc:h2:file:" + dir.resolve("quire").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        return new TestDatabase("h2", AppConfig.h2FileUrl(dir.resolve("quire").toAbsolutePath().toString()));
     }
 
     /** A new, empty database on the PostgreSQL server shared by this test JVM. */

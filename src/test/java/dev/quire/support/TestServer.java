@@ -19,12 +19,10 @@ import org.eclipse.jetty.util.ClassMatcher;
 public final class TestServer implements AutoCloseable {
     private final Server jetty;
     private final URI base;
-    private final TestDatabase database;
 
-    private TestServer(Server jetty, URI base, TestDatabase database) {
+    private TestServer(Server jetty, URI base) {
         this.jetty = jetty;
         this.base = base;
-        this.database = database;
     }
 
     public static Builder builder(TestDatabase database) {
@@ -42,10 +40,6 @@ public final class TestServer implements AutoCloseable {
         return path.substring(0, path.length() - 1);
     }
 
-    public TestDatabase database() {
-        return database;
-    }
-
     public int port() {
         return base.getPort();
     }
@@ -60,15 +54,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final TestDatabase database;
         private final Map<String, String> settings = new HashMap<>();
         private final List<Object> extraResources = new ArrayList<>();
         private String contextPath = "/";
-        private int port;
         private Path war;
 
         private Builder(TestDatabase database) {
-            this.database = database;
             settings.putAll(database.settings());
         }
 
@@ -79,12 +70,6 @@ public final class TestServer implements AutoCloseable {
 
         public Builder contextPath(String path) {
             this.contextPath = path;
-            return this;
-        }
-
-        /** Binds this port instead of a free one (to restart a server where its clients expect it). */
-        public Builder port(int port) {
-            this.port = port;
             return this;
         }
 
@@ -108,7 +93,7 @@ public final class TestServer implements AutoCloseable {
             var jetty = new Server();
             var connector = new ServerConnector(jetty);
             connector.setHost("127.0.0.1");
-            connector.setPort(port);
+            connector.setPort(0);
             jetty.addConnector(connector);
 
             var webapp = new WebAppContext();
@@ -140,7 +125,7 @@ public final class TestServer implements AutoCloseable {
             }
             String path = contextPath.equals("/") ? "/" : contextPath + "/";
             var base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + path);
-            return new TestServer(jetty, base, database);
+            return new TestServer(jetty, base);
         }
     }
 
