@@ -13,6 +13,10 @@ import dev.quire.http.ErrorPageServlet;
 import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
 import dev.quire.http.WebRootFilter;
+import dev.quire.identity.IdentityResource;
+import dev.quire.identity.IdentityService;
+import dev.quire.identity.IdentitySettings;
+import dev.quire.identity.IdentitySettings.HashCost;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletContext;
@@ -50,6 +54,12 @@ public final class AppBootstrap implements ServletContextListener {
     public static final String SETTINGS_ATTRIBUTE = "dev.quire.settings";
     /** Context attribute through which a test server adds resources (a collection of instances or classes). */
     public static final String EXTRA_RESOURCES_ATTRIBUTE = "dev.quire.extraResources";
+    /**
+     * Context attribute through which a test server lowers the Argon2id cost ("memoryKib,iterations,parallelism")
+     * so suites that sign up hundreds of accounts stay fast. No setting reaches it: production always hashes at
+     * {@link HashCost#OWASP} or more.
+     */
+    public static final String TEST_HASH_COST_ATTRIBUTE = "dev.quire.test.hashCost";
 
     private static final Logger log = LoggerFactory.getLogger(AppBootstrap.class);
 
@@ -83,12 +93,16 @@ public final class AppBootstrap implements ServletContextListener {
         var databaseProbe = new DatabaseProbe(database.dataSource(), Duration.ofSeconds(1));
         started.push(databaseProbe);
 
+        var identity = IdentityService.withJdbc(database.dataSource(),
+                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)));
+
         String version = version();
         var resources = new ArrayList<Object>(List.of(
                 new ApiRootResource(version),
-                new HealthResource(databaseProbe)));
+                new HealthResource(databaseProbe),
+                new IdentityResource(identity)));
         resources.addAll(extraResources(context));
-        registerChain(context, config, new ApiApplication(resources));
+        registerChain(context, config, identity, new ApiApplication(resources));
         log.info("Quire {} started at context path '{}'", version, context.getContextPath());
     }
 
@@ -96,7 +110,8 @@ public final class AppBootstrap implements ServletContextListener {
      * The middleware chain, outermost first. Jersey serves only the API paths; the container serves webapp/.
      * The filters that shape every response's headers also run when the container renders its error page.
      */
-    private static void registerChain(ServletContext context, AppConfig config, ApiApplication api) {
+    private static void registerChain(ServletContext context, AppConfig config, IdentityService identity,
+            ApiApplication api) {
         var requests = EnumSet.of(DispatcherType.REQUEST);
         var requestsAndErrors = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR);
         addFilter(context, "requestId", new RequestIdFilter(), requestsAndErrors);
@@ -104,7 +119,7 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "securityHeaders", new SecurityHeadersFilter(), requestsAndErrors);
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
-        addFilter(context, "authToken", new AuthTokenFilter(), requests);
+        addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
         addFilter(context, "webRoot", new WebRootFilter(), requests);
         // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
         // other path passes through it to the container's static files
@@ -140,6 +155,12 @@ public final class AppBootstrap implements ServletContextListener {
         return context.getAttribute(SETTINGS_ATTRIBUTE) instanceof Map<?, ?> settings
                 ? AppConfig.from((Map<String, String>) settings)
                 : AppConfig.fromSystem();
+    }
+
+    private static HashCost hashCost(ServletContext context) {
+        return context.getAttribute(TEST_HASH_COST_ATTRIBUTE) instanceof String cost
+                ? HashCost.parse(cost)
+                : HashCost.OWASP;
     }
 
     private static Collection<?> extraResources(ServletContext context) {

@@ -1,6 +1,8 @@
 package dev.quire;
 
 import dev.quire.db.DatabaseSettings;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +24,9 @@ public record AppConfig(
         DatabaseSettings database,
         List<String> corsOrigins,
         long maxBodyBytes,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+        Duration sessionTtl,
+        int signInLimit) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -36,11 +40,14 @@ public record AppConfig(
     static final String CORS_ORIGINS = "QUIRE_CORS_ORIGINS";
     static final String MAX_BODY_BYTES = "QUIRE_MAX_BODY_BYTES";
     static final String LOG_FORMAT = "QUIRE_LOG_FORMAT";
-    private static final Set<String> KEYS =
-            Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS, MAX_BODY_BYTES, LOG_FORMAT);
+    static final String SESSION_TTL = "QUIRE_SESSION_TTL";
+    static final String SIGNIN_LIMIT = "QUIRE_SIGNIN_LIMIT";
+    private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
+            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT);
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
     private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s?#@]+");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*([dhms])");
 
     public AppConfig {
         corsOrigins = List.copyOf(corsOrigins);
@@ -92,7 +99,9 @@ public record AppConfig(
                         (int) reader.number(DB_POOL_SIZE, 10, 1, 100)),
                 reader.origins(CORS_ORIGINS),
                 reader.number(MAX_BODY_BYTES, 1024 * 1024, 1024, 1024L * 1024 * 1024),
-                reader.choice(LOG_FORMAT, LogFormat.JSON));
+                reader.choice(LOG_FORMAT, LogFormat.JSON),
+                reader.duration(SESSION_TTL, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofDays(365)),
+                (int) reader.number(SIGNIN_LIMIT, 5, 1, 10_000));
         reader.failOnProblems();
         var unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(KEYS);
@@ -145,6 +154,39 @@ public record AppConfig(
             }
             problems.add(key + " must be a whole number from " + min + " to " + max + " (got \"" + value + "\")");
             return fallback;
+        }
+
+        /** An ISO-8601 duration ({@code P7D}, {@code PT12H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}, {@code 45s}. */
+        Duration duration(String key, Duration fallback, Duration min, Duration max) {
+            String value = raw(key);
+            if (value == null) {
+                return fallback;
+            }
+            Duration parsed = parseDuration(value);
+            if (parsed != null && parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
+                return parsed;
+            }
+            problems.add(key + " must be a duration from 1s to 365d, such as 7d, 12h, 30m or PT45S (got \"" + value
+                    + "\")");
+            return fallback;
+        }
+
+        private static Duration parseDuration(String value) {
+            var shorthand = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+            try {
+                if (shorthand.matches()) {
+                    long amount = Long.parseLong(shorthand.group(1));
+                    return switch (shorthand.group(2)) {
+                        case "d" -> Duration.ofDays(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        default -> Duration.ofSeconds(amount);
+                    };
+                }
+                return Duration.parse(value.toUpperCase(Locale.ROOT));
+            } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+                return null;
+            }
         }
 
         <E extends Enum<E>> E choice(String key, E fallback) {

@@ -3,11 +3,15 @@ package dev.quire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AppConfigTest {
 
@@ -22,6 +26,28 @@ class AppConfigTest {
         assertThat(config.corsOrigins()).isEmpty();
         assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(config.logFormat()).isEqualTo(AppConfig.LogFormat.JSON);
+        assertThat(config.sessionTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.signInLimit()).isEqualTo(5);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"7d, P7D", "12h, PT12H", "30m, PT30M", "45s, PT45S", "PT2H30M, PT2H30M", "p1d, P1D", "1s, PT1S"})
+    void sessionLifetimesAreWrittenAsUnitsOrIsoDurations(String value, String expected) {
+        assertThat(AppConfig.from(Map.of("QUIRE_SESSION_TTL", value)).sessionTtl()).isEqualTo(Duration.parse(expected));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "0s", "366d", "-1h", "10x", "P", "99999999999d"})
+    void aSessionLifetimeOutsideOneSecondToAYearIsRefused(String value) {
+        assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_SESSION_TTL", value)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("QUIRE_SESSION_TTL");
+    }
+
+    @Test
+    void theSignInLimitIsAPositiveWholeNumber() {
+        assertThat(AppConfig.from(Map.of("QUIRE_SIGNIN_LIMIT", "20")).signInLimit()).isEqualTo(20);
+        assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_SIGNIN_LIMIT", "0"))).hasMessageContaining(
+                "QUIRE_SIGNIN_LIMIT");
     }
 
     @Test

@@ -13,12 +13,10 @@ import org.glassfish.jersey.servlet.ServletProperties;
  * found by scanning or auto-discovery: what is registered here is all there is.
  */
 public final class ApiApplication extends ResourceConfig {
-    /** Paths (within the application) Jersey leaves to the container: everything outside /api, /health, /metrics. */
-    public static final String NOT_API_PATHS = "(?!/(api|health|metrics)(/|$)).*";
 
     /** @param resources resource and provider instances, or classes for Jersey to instantiate */
     public ApiApplication(Collection<?> resources) {
-        property(ServletProperties.FILTER_STATIC_CONTENT_REGEX, NOT_API_PATHS);
+        property(ServletProperties.FILTER_STATIC_CONTENT_REGEX, ApiPaths.NOT_API);
         property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.BV_FEATURE_DISABLE, true);

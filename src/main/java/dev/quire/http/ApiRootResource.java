@@ -22,6 +22,8 @@ public final class ApiRootResource {
     public ApiRoot root(@Context HttpServletRequest request) {
         var links = Links.from(request)
                 .add("self", "/api")
+                .add("accounts", "/api/accounts")
+                .add("sessions", "/api/sessions")
                 .add("health-live", "/health/live")
                 .add("health-ready", "/health/ready");
         return new ApiRoot("Quire", version, links);

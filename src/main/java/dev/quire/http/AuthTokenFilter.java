@@ -1,23 +1,100 @@
 package dev.quire.http;
 
+import dev.quire.identity.IdentityService;
+import dev.quire.identity.InvalidTokenException;
+import dev.quire.identity.Session;
+import dev.quire.identity.SessionPrincipal;
+import dev.quire.shared.DomainException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.security.Principal;
+import java.util.Collections;
+import java.util.Locale;
+import org.slf4j.MDC;
 
 /**
- * The slot where the caller is identified from {@code Authorization: Bearer ...}. Until accounts exist
- * (issue 3) every request is anonymous: nothing is attached to it, and resources that would need a
- * session have not been written yet.
+ * Identifies the caller of an API request from {@code Authorization: Bearer <token>}. Without the header the
+ * request goes on anonymous, and resources that need a session refuse it. A header that does not prove a live
+ * session (malformed, another scheme, tampered, expired, revoked) is refused here with 401 on every route:
+ * credentials that fail are an error to report, not a reason to serve the caller as someone else.
  */
 public final class AuthTokenFilter extends HttpFilter {
+    public static final String MDC_ACCOUNT_ID = "accountId";
+    private static final String BEARER = "bearer ";
     private static final long serialVersionUID = 1L;
+
+    private final transient IdentityService identity;
+
+    public AuthTokenFilter(IdentityService identity) {
+        this.identity = identity;
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        chain.doFilter(request, response);
+        var headers = Collections.list(request.getHeaders("Authorization"));
+        if (headers.isEmpty() || !ApiPaths.isApi(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Session session;
+        try {
+            session = identity.verify(bearerToken(headers.size() == 1 ? headers.get(0) : null));
+        } catch (DomainException refused) {
+            ProblemMapper.write(response, request, refused);
+            return;
+        }
+        String accountId = session.accountId().value();
+        request.setAttribute(AccessLogFilter.ACCOUNT_ID_ATTRIBUTE, accountId);
+        MDC.put(MDC_ACCOUNT_ID, accountId);
+        try {
+            chain.doFilter(new AuthenticatedRequest(request, new SessionPrincipal(session)), response);
+        } finally {
+            MDC.remove(MDC_ACCOUNT_ID);
+        }
+    }
+
+    private static String bearerToken(String header) {
+        if (header == null) {
+            throw new InvalidTokenException("Send exactly one Authorization header.");
+        }
+        if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+            throw new InvalidTokenException("Only bearer tokens are accepted: send Authorization: Bearer <token>.");
+        }
+        String token = header.substring(BEARER.length()).trim();
+        if (token.isEmpty()) {
+            throw new InvalidTokenException("The bearer token is empty.");
+        }
+        return token;
+    }
+
+    /** The request as Jersey's SecurityContext and any servlet code see it: with the session as its principal. */
+    private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+        private final SessionPrincipal principal;
+
+        AuthenticatedRequest(HttpServletRequest request, SessionPrincipal principal) {
+            super(request);
+            this.principal = principal;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return principal;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return principal.getName();
+        }
+
+        @Override
+        public String getAuthType() {
+            return "Bearer";
+        }
     }
 }

@@ -30,6 +30,11 @@ public final class Links {
         return this;
     }
 
+    /** The href of a relation added earlier. */
+    public String href(String rel) {
+        return links.get(rel).href();
+    }
+
     @JsonValue
     public Map<String, Link> asMap() {
         return Collections.unmodifiableMap(links);

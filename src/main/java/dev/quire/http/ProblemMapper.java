@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import dev.quire.shared.DomainException;
 import dev.quire.shared.ValidationException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -14,7 +15,8 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
+import java.util.Map;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,8 @@ import org.slf4j.MDC;
  */
 @Provider
 public final class ProblemMapper implements ExceptionMapper<Throwable> {
-    /** Seconds a client should wait before retrying while a dependency is down. */
-    static final int RETRY_AFTER_UNAVAILABLE = 2;
+    /** How long a client should wait before retrying when the refusal does not say. */
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
 
@@ -79,18 +81,38 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
     }
 
     private Response fromDomain(DomainException error) {
-        return switch (error.kind()) {
-            case BAD_REQUEST -> problem(400, error.getMessage()).build();
-            case INVALID -> respond(problemOf(422, error.getMessage()).withErrors(
-                    error instanceof ValidationException invalid ? invalid.errors() : List.of())).build();
-            case UNAUTHENTICATED -> problem(401, error.getMessage()).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .build();
-            case FORBIDDEN -> problem(403, error.getMessage()).build();
-            case NOT_FOUND -> problem(404, error.getMessage()).build();
-            case CONFLICT -> problem(409, error.getMessage()).build();
-            case UNAVAILABLE -> problem(503, error.getMessage())
-                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_UNAVAILABLE).build();
+        var response = respond(problemOf(error, path(), MDC.get(RequestIdFilter.MDC_KEY)));
+        headersOf(error).forEach(response::header);
+        return response.build();
+    }
+
+    /** The one table from a domain failure to an HTTP status. */
+    static int statusOf(DomainException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> 400;
+            case INVALID -> 422;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_MANY_REQUESTS -> 429;
+            case UNAVAILABLE -> 503;
         };
+    }
+
+    /** The headers a domain failure's answer carries: the auth challenge, when to retry. */
+    static Map<String, String> headersOf(DomainException error) {
+        return switch (error.kind()) {
+            case UNAUTHENTICATED -> Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"quire\"");
+            case TOO_MANY_REQUESTS, UNAVAILABLE -> Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(
+                    error.retryAfter().orElse(DEFAULT_RETRY_AFTER).toSeconds()));
+            default -> Map.of();
+        };
+    }
+
+    static Problem problemOf(DomainException error, String instance, String requestId) {
+        var problem = Problem.of(statusOf(error.kind()), error.getMessage(), instance, requestId);
+        return error instanceof ValidationException invalid ? problem.withErrors(invalid.errors()) : problem;
     }
 
     /** Jersey's own refusals keep their status and headers ({@code Allow} on a 405), with a detail that helps. */
@@ -151,6 +173,13 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             }
         }
         return null;
+    }
+
+    /** Writes a domain failure from outside Jersey (a filter), with the same status and headers as inside. */
+    public static void write(HttpServletResponse response, HttpServletRequest request, DomainException error)
+            throws IOException {
+        headersOf(error).forEach(response::setHeader);
+        write(response, problemOf(error, request.getRequestURI(), RequestIdFilter.idOf(request)));
     }
 
     /** Writes a problem from outside Jersey (a filter or the error page), on a response nothing has been written to. */

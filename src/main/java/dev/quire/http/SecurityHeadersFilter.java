@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.regex.Pattern;
 
 /**
  * Headers every response carries. API responses (JSON) get a policy that lets nothing load or frame them and
@@ -19,13 +18,12 @@ public final class SecurityHeadersFilter extends HttpFilter {
     static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final long serialVersionUID = 1L;
-    private static final Pattern NOT_API = Pattern.compile(ApiApplication.NOT_API_PATHS);
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         // an error dispatch renders a problem+json document, wherever the failed request was going
-        if (request.getDispatcherType() == DispatcherType.ERROR || isApi(request)) {
+        if (request.getDispatcherType() == DispatcherType.ERROR || ApiPaths.isApi(request)) {
             applyApiHeaders(response);
         } else {
             response.setHeader("X-Content-Type-Options", "nosniff");
@@ -43,10 +41,4 @@ public final class SecurityHeadersFilter extends HttpFilter {
         response.setHeader("Cache-Control", "no-store");
     }
 
-    /** True for the JSON side of the application; everything else is the static web root. */
-    static boolean isApi(HttpServletRequest request) {
-        // the path as Jersey matches it (decoded, without the context path), so both agree on what is API
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return !NOT_API.matcher(path).matches();
-    }
 }

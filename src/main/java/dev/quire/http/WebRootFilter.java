@@ -22,7 +22,7 @@ public final class WebRootFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (SecurityHeadersFilter.isApi(request)) {
+        if (ApiPaths.isApi(request)) {
             chain.doFilter(request, response);
             return;
         }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,17 @@ public final class RawHttp {
      * before the body is complete) is read as it arrives, not lost when the server closes the connection.
      */
     public static Response exchange(TestServer server, Writer request) {
-        try (var socket = new Socket("127.0.0.1", server.port())) {
+        return exchange(server, null, request);
+    }
+
+    /**
+     * As {@link #exchange(TestServer, Writer)}, from another loopback address ({@code 127.0.0.2}, ...): to the
+     * server, a different client.
+     */
+    public static Response exchange(TestServer server, String fromAddress, Writer request) {
+        try (var socket = fromAddress == null
+                ? new Socket("127.0.0.1", server.port())
+                : new Socket(InetAddress.getByName("127.0.0.1"), server.port(), InetAddress.getByName(fromAddress), 0)) {
             socket.setSoTimeout(10_000);
             var writer = new Thread(() -> {
                 try {
@@ -58,6 +69,16 @@ public final class RawHttp {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A complete request with a JSON body, closing the connection after the response. */
+    public static Writer json(String method, String path, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return out -> {
+            out.write(ascii(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n"));
+            out.write(bytes);
+        };
     }
 
     public static byte[] ascii(String text) {

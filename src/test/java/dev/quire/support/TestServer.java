@@ -55,6 +55,8 @@ public final class TestServer implements AutoCloseable {
 
     public static final class Builder {
         private final Map<String, String> settings = new HashMap<>();
+        /** Cheap Argon2id for suites that sign up many accounts; tests of the real cost ask for it. */
+        private String hashCost = "1024,1,1";
         private final List<Object> extraResources = new ArrayList<>();
         private String contextPath = "/";
         private Path war;
@@ -70,6 +72,12 @@ public final class TestServer implements AutoCloseable {
 
         public Builder contextPath(String path) {
             this.contextPath = path;
+            return this;
+        }
+
+        /** Hashes passwords at the production cost instead of the cheap test cost. */
+        public Builder productionHashCost() {
+            this.hashCost = null;
             return this;
         }
 
@@ -112,6 +120,9 @@ public final class TestServer implements AutoCloseable {
             webapp.setThrowUnavailableOnStartupException(true);
             webapp.setAttribute(AppBootstrap.SETTINGS_ATTRIBUTE, Map.copyOf(settings));
             webapp.setAttribute(AppBootstrap.EXTRA_RESOURCES_ATTRIBUTE, List.copyOf(extraResources));
+            if (hashCost != null) {
+                webapp.setAttribute(AppBootstrap.TEST_HASH_COST_ATTRIBUTE, hashCost);
+            }
             jetty.setHandler(webapp);
             try {
                 jetty.start();

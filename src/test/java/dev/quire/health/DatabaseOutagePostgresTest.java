@@ -3,6 +3,7 @@ package dev.quire.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.support.Http;
+import dev.quire.support.Identities;
 import dev.quire.support.PostgresServer;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
@@ -12,9 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Readiness follows the database: 503 with Retry-After while PostgreSQL is down, 200 again once it is back. */
+/**
+ * While PostgreSQL is down, readiness and every request that needs the database answer 503 with Retry-After,
+ * promptly (no hang on the pool); once it is back, Quire recovers by itself.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReadinessPostgresTest {
+class DatabaseOutagePostgresTest {
     PostgresServer postgres;
     TestServer server;
     Http http;
@@ -34,10 +38,24 @@ class ReadinessPostgresTest {
 
     @Test
     void readinessIs503WhileTheDatabaseIsDownAndRecoversWhenItReturns() throws InterruptedException {
+        var caller = new Identities(http).newCaller("outage");
         assertThat(http.get("/health/ready").status()).isEqualTo(200);
 
         postgres.stop(true);
         try {
+            long signInStarted = System.nanoTime();
+            var signIn = new Identities(http).signIn(caller.email(), Identities.PASSWORD);
+            var signInWaited = Duration.ofNanos(System.nanoTime() - signInStarted);
+            var authenticated = http.request("GET", "/api/sessions/me").header("Authorization", caller.bearer()).send();
+
+            for (var response : java.util.List.of(signIn, authenticated)) {
+                assertThat(response.status()).as(response.toString()).isEqualTo(503);
+                assertThat(response.contentType()).isEqualTo("application/problem+json");
+                assertThat(response.header("Retry-After")).isEqualTo("2");
+            }
+            // the pool waits 1.5 s for a connection; a little more for a busy machine, never a hang
+            assertThat(signInWaited).isLessThan(Duration.ofSeconds(3));
+
             long started = System.nanoTime();
             var down = http.get("/health/ready");
             var waited = Duration.ofNanos(System.nanoTime() - started);
@@ -60,5 +78,7 @@ class ReadinessPostgresTest {
             Thread.sleep(100);
         }
         assertThat(status).isEqualTo(200);
+        assertThat(http.request("GET", "/api/sessions/me").header("Authorization", caller.bearer()).send().status())
+                .isEqualTo(200);
     }
 }

@@ -1,0 +1,156 @@
+package dev.quire.db;
+
+import dev.quire.shared.UnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The few JDBC moves stores need, with the resource handling and error translation written once: a pool
+ * timeout or a lost connection becomes a 503 ({@link UnavailableException}), a unique-key violation becomes
+ * {@link DuplicateKeyException} for the store to rename, anything else a {@link DataAccessException}.
+ */
+public final class Jdbc {
+    private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
+
+    private final DataSource dataSource;
+
+    public Jdbc(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) {
+        return withConnection(connection -> list(connection, sql, binder, mapper));
+    }
+
+    public <T> Optional<T> one(String sql, Binder binder, RowMapper<T> mapper) {
+        return withConnection(connection -> one(connection, sql, binder, mapper));
+    }
+
+    /** @return the number of rows changed */
+    public int update(String sql, Binder binder) {
+        return withConnection(connection -> update(connection, sql, binder));
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. (The pool puts
+     * auto-commit back when the connection returns.)
+     */
+    public <T> T transaction(Work<T> work) {
+        return withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        });
+    }
+
+    public static <T> List<T> list(Connection connection, String sql, Binder binder, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                var result = new ArrayList<T>();
+                while (rows.next()) {
+                    result.add(mapper.map(rows));
+                }
+                return result;
+            }
+        }
+    }
+
+    public static <T> Optional<T> one(Connection connection, String sql, Binder binder, RowMapper<T> mapper)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    public static int update(Connection connection, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            binder.bind(statement);
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Timestamps go in and out as UTC {@code timestamp with time zone}, the same on H2 and PostgreSQL. */
+    public static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        statement.setObject(index, instant.atOffset(ZoneOffset.UTC));
+    }
+
+    public static Instant getInstant(ResultSet row, String column) throws SQLException {
+        return row.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private <T> T withConnection(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || state.startsWith("08")) {
+            return new UnavailableException("The database is unavailable; retry shortly.", RETRY_AFTER_UNAVAILABLE);
+        }
+        if (state.equals("23505")) {
+            return new DuplicateKeyException(e);
+        }
+        return new DataAccessException(e);
+    }
+
+    /** A unique index refused a row; stores turn this into their own conflict. */
+    public static final class DuplicateKeyException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateKeyException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** A database failure that is not the client's doing: a 500, logged with its cause. */
+    public static final class DataAccessException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DataAccessException(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

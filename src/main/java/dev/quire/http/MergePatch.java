@@ -1,0 +1,88 @@
+package dev.quire.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.shared.BadInputException;
+import dev.quire.shared.FieldError;
+import dev.quire.shared.ValidationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An RFC 7396 merge patch as a resource reads it: which fields it sets, and to what. A field the patch does not
+ * name stays as it is; one it sets to {@code null} would be removed, which no Quire field allows. Problems are
+ * collected while reading and reported together by {@link #check()}.
+ */
+public final class MergePatch {
+    public static final String MEDIA_TYPE = "application/merge-patch+json";
+
+    private final JsonNode body;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private MergePatch(JsonNode body) {
+        this.body = body;
+    }
+
+    /**
+     * @throws BadInputException when the body is not a JSON object
+     * @throws ValidationException naming every field the resource does not know
+     */
+    public static MergePatch of(JsonNode body, Set<String> fields) {
+        if (body == null || !body.isObject()) {
+            throw new BadInputException("A merge patch must be a JSON object.");
+        }
+        var unknown = new TreeSet<String>();
+        body.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) {
+                unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ValidationException(unknown.stream().map(name -> new FieldError(name, "is not a known field"))
+                    .toList());
+        }
+        return new MergePatch(body);
+    }
+
+    public boolean has(String field) {
+        return body.has(field);
+    }
+
+    /** The string the patch sets {@code field} to, or null (with an error noted) when it is anything else. */
+    public String text(String field) {
+        JsonNode value = body.get(field);
+        if (value != null && value.isTextual()) {
+            return value.textValue();
+        }
+        errors.add(new FieldError(field, value == null || value.isNull() ? "cannot be removed" : "must be a string"));
+        return null;
+    }
+
+    /** The boolean the patch sets {@code field} to, or null (with an error noted). */
+    public Boolean bool(String field) {
+        JsonNode value = body.get(field);
+        if (value != null && value.isBoolean()) {
+            return value.booleanValue();
+        }
+        errors.add(new FieldError(field, value == null || value.isNull() ? "cannot be removed" : "must be true or false"));
+        return null;
+    }
+
+    /** The integer the patch sets {@code field} to, or null (with an error noted). */
+    public Long integer(String field) {
+        JsonNode value = body.get(field);
+        if (value != null && value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        errors.add(new FieldError(field, value == null || value.isNull() ? "cannot be removed" : "must be a whole number"));
+        return null;
+    }
+
+    /** @throws ValidationException listing every problem noted while reading */
+    public void check() {
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.quire.identity;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.http.Links;
+import dev.quire.http.MergePatch;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+
+/** Accounts and sessions over HTTP: translates JSON to service calls and back, nothing more. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class IdentityResource {
+    private final IdentityService identity;
+
+    public IdentityResource(IdentityService identity) {
+        this.identity = identity;
+    }
+
+    @POST
+    @Path("accounts")
+    public Response signUp(@Context HttpServletRequest request, SignUpRequest body) {
+        var account = AccountResponse.from(
+                identity.signUp(new NewAccount(body.email(), body.password(), body.displayName())), request);
+        return Response.created(URI.create(account.links().href("self"))).entity(account).build();
+    }
+
+    @GET
+    @Path("accounts/me")
+    public AccountResponse me(@Context SecurityContext security, @Context HttpServletRequest request) {
+        var session = Authenticated.session(security);
+        return AccountResponse.from(identity.account(session, session.accountId().value()), request);
+    }
+
+    @PATCH
+    @Path("accounts/me")
+    @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
+    public AccountResponse patchMe(@Context SecurityContext security, @Context HttpServletRequest request,
+            JsonNode body) {
+        var session = Authenticated.session(security);
+        var patch = MergePatch.of(body, Set.of("displayName"));
+        if (!patch.has("displayName")) {
+            return AccountResponse.from(identity.account(session, session.accountId().value()), request);
+        }
+        String displayName = patch.text("displayName");
+        patch.check();
+        return AccountResponse.from(identity.rename(session, displayName), request);
+    }
+
+    @PUT
+    @Path("accounts/me/password")
+    public Response changePassword(@Context SecurityContext security, @Context HttpServletRequest request,
+            PasswordChangeRequest body) {
+        identity.changePassword(Authenticated.session(security), body.currentPassword(), body.newPassword(),
+                request.getRemoteAddr());
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("accounts/{id}")
+    public AccountResponse account(@Context SecurityContext security, @Context HttpServletRequest request,
+            @PathParam("id") String id) {
+        return AccountResponse.from(identity.account(Authenticated.session(security), id), request);
+    }
+
+    @POST
+    @Path("sessions")
+    public Response signIn(@Context HttpServletRequest request, SignInRequest body) {
+        var started = identity.signIn(new Credentials(body.email(), body.password()), request.getRemoteAddr());
+        var session = started.session();
+        var response = new StartedSessionResponse(started.token(), session.id().value(), session.accountId().value(),
+                session.createdAt(), session.expiresAt(), AccountResponse.from(session.account(), request),
+                SessionResponse.links(session, request));
+        return Response.created(URI.create(response.links().href("self"))).entity(response).build();
+    }
+
+    @GET
+    @Path("sessions/me")
+    public SessionResponse currentSession(@Context SecurityContext security, @Context HttpServletRequest request) {
+        return SessionResponse.from(Authenticated.session(security), request);
+    }
+
+    @DELETE
+    @Path("sessions/me")
+    public Response signOut(@Context SecurityContext security) {
+        identity.signOut(Authenticated.session(security));
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("sessions")
+    public Response signOutEverywhere(@Context SecurityContext security) {
+        identity.signOutEverywhere(Authenticated.session(security).accountId());
+        return Response.noContent().build();
+    }
+
+    public record SignUpRequest(String email, String password, String displayName) {
+        @Override
+        public String toString() {
+            return "SignUpRequest[email=" + email + ", password=(secret), displayName=" + displayName + "]";
+        }
+    }
+
+    public record SignInRequest(String email, String password) {
+        @Override
+        public String toString() {
+            return "SignInRequest[email=" + email + ", password=(secret)]";
+        }
+    }
+
+    public record PasswordChangeRequest(String currentPassword, String newPassword) {
+        @Override
+        public String toString() {
+            return "PasswordChangeRequest[(secret)]";
+        }
+    }
+
+    public record AccountResponse(String id, String email, String displayName, Instant createdAt,
+                                  @JsonProperty("_links") Links links) {
+        static AccountResponse from(Account account, HttpServletRequest request) {
+            return new AccountResponse(account.id().value(), account.email(), account.displayName(),
+                    account.createdAt(), Links.from(request).add("self", "/api/accounts/" + account.id().value()));
+        }
+    }
+
+    public record SessionResponse(String id, String accountId, Instant createdAt, Instant expiresAt,
+                                  AccountResponse account, @JsonProperty("_links") Links links) {
+        static SessionResponse from(Session session, HttpServletRequest request) {
+            return new SessionResponse(session.id().value(), session.accountId().value(), session.createdAt(),
+                    session.expiresAt(), AccountResponse.from(session.account(), request), links(session, request));
+        }
+
+        static Links links(Session session, HttpServletRequest request) {
+            return Links.from(request)
+                    .add("self", "/api/sessions/me")
+                    .add("account", "/api/accounts/" + session.accountId().value());
+        }
+    }
+
+    /** The one response that carries the token: keep it secret, send it as {@code Authorization: Bearer}. */
+    public record StartedSessionResponse(String token, String id, String accountId, Instant createdAt,
+                                         Instant expiresAt, AccountResponse account,
+                                         @JsonProperty("_links") Links links) {
+        @Override
+        public String toString() {
+            return "StartedSessionResponse[token=(secret), id=" + id + "]";
+        }
+    }
+}

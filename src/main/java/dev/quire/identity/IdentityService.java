@@ -1,0 +1,278 @@
+package dev.quire.identity;
+
+import dev.quire.db.Jdbc;
+import dev.quire.identity.IdentityStore.AccountRecord;
+import dev.quire.identity.IdentityStore.NewAccountRecord;
+import dev.quire.identity.IdentityStore.NewSessionRecord;
+import dev.quire.identity.IdentityStore.SessionRecord;
+import dev.quire.shared.FieldError;
+import dev.quire.shared.Ids;
+import dev.quire.shared.Text;
+import dev.quire.shared.ValidationException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The identity rules: who may have an account, how a password is chosen and checked, how sessions start,
+ * prove themselves and end. The only door into identity; it never sees HTTP.
+ */
+public final class IdentityService {
+    static final int MAX_EMAIL_LENGTH = 254;
+    static final int MAX_DISPLAY_NAME_LENGTH = 100;
+    private static final int TOKEN_SECRET_BYTES = 32;
+
+    private final IdentityStore store;
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final SignInThrottle throttle;
+    private final Clock clock;
+    private final Duration sessionTtl;
+    private final SecureRandom random = new SecureRandom();
+
+    IdentityService(IdentityStore store, PasswordHasher hasher, PasswordPolicy policy, SignInThrottle throttle,
+            Clock clock, Duration sessionTtl) {
+        this.store = store;
+        this.hasher = hasher;
+        this.policy = policy;
+        this.throttle = throttle;
+        this.clock = clock;
+        this.sessionTtl = sessionTtl;
+    }
+
+    public static IdentityService withJdbc(DataSource dataSource, IdentitySettings settings) {
+        Clock clock = Clock.systemUTC();
+        return new IdentityService(new JdbcIdentityStore(new Jdbc(dataSource)),
+                PasswordHasher.forThisMachine(settings.hashCost()), PasswordPolicy.withBundledList(),
+                new SignInThrottle(settings.failedSignInsPerMinute(), clock), clock, settings.sessionTtl());
+    }
+
+    /**
+     * Creates an account. Every broken rule is reported at once.
+     *
+     * @throws ValidationException naming each invalid field
+     * @throws EmailAlreadyRegisteredException when the email (ignoring case) has an account
+     */
+    public Account signUp(NewAccount input) {
+        var errors = new ArrayList<FieldError>();
+        String email = email(input.email(), errors);
+        String displayName = displayName(input.displayName(), errors);
+        String password = newPassword("password", input.password(), email, errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        String emailKey = emailKey(email);
+        // the common case of a taken address is answered before paying for a hash; the unique index decides races
+        if (store.findAccountByEmailKey(emailKey).isPresent()) {
+            throw new EmailAlreadyRegisteredException();
+        }
+        Instant now = now();
+        var id = new AccountId(Ids.timeOrdered(AccountId.PREFIX, now.toEpochMilli()));
+        return account(store.insertAccount(
+                new NewAccountRecord(id, email, emailKey, hasher.hash(password), displayName, now)));
+    }
+
+    /**
+     * Signs in: checks the password and starts a session. An unknown email costs the same password check as
+     * a wrong password, and gets the same answer.
+     *
+     * @throws TooManySignInAttemptsException when this email or address has used up its failed attempts
+     * @throws InvalidCredentialsException for an unknown email or a wrong password alike
+     */
+    public StartedSession signIn(Credentials credentials, String clientAddress) {
+        var errors = new ArrayList<FieldError>();
+        required("email", credentials.email(), errors);
+        required("password", credentials.password(), errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        String emailKey = emailKey(credentials.email().trim());
+        String password = PasswordPolicy.normalize(credentials.password());
+        var attempt = throttle.begin(emailKey, clientAddress);
+        var account = store.findAccountByEmailKey(emailKey);
+        boolean valid = account.isPresent()
+                ? hasher.verify(password, account.get().passwordHash())
+                : hasher.verifyAgainstNothing(password);
+        if (!valid) {
+            throw new InvalidCredentialsException();
+        }
+        attempt.succeeded();
+        return startSession(account.get());
+    }
+
+    private StartedSession startSession(AccountRecord account) {
+        Instant now = now();
+        store.deleteExpiredSessions(account.id(), now);
+        byte[] secret = new byte[TOKEN_SECRET_BYTES];
+        random.nextBytes(secret);
+        String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        var id = new SessionId(Ids.random(SessionId.PREFIX));
+        var record = new NewSessionRecord(id, account.id(), sha256(secretText), now, now.plus(sessionTtl));
+        store.insertSession(record);
+        var session = new Session(id, account(account), record.createdAt(), record.expiresAt());
+        return new StartedSession(id.value() + "." + secretText, session);
+    }
+
+    /**
+     * The live session a bearer token proves. Reads the store every time, so a session ended anywhere is
+     * refused on its very next request.
+     *
+     * @throws InvalidTokenException for a malformed, unknown, tampered, expired or ended session's token
+     */
+    public Session verify(String token) {
+        int dot = token.lastIndexOf('.');
+        var id = dot < 0 ? null : SessionId.parse(token.substring(0, dot)).orElse(null);
+        if (id == null) {
+            throw new InvalidTokenException();
+        }
+        SessionRecord found = store.findSession(id).orElseThrow(InvalidTokenException::new);
+        byte[] presented = sha256(token.substring(dot + 1)).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(presented, found.secretHash().getBytes(StandardCharsets.US_ASCII))) {
+            throw new InvalidTokenException();
+        }
+        if (!now().isBefore(found.expiresAt())) {
+            store.deleteSession(id);
+            throw new InvalidTokenException();
+        }
+        return new Session(found.id(), account(found.account()), found.createdAt(), found.expiresAt());
+    }
+
+    /** Ends this session: its token is refused from the next request on. */
+    public void signOut(Session session) {
+        store.deleteSession(session.id());
+    }
+
+    /** Ends every session of the account, the caller's included. */
+    public void signOutEverywhere(AccountId accountId) {
+        store.deleteSessions(accountId);
+    }
+
+    /**
+     * An account, to its own holder only.
+     *
+     * @throws AccountNotFoundException for any other id, existing or not: whether it exists is not the caller's
+     *     business
+     */
+    public Account account(Session caller, String id) {
+        if (!caller.accountId().value().equals(id)) {
+            throw new AccountNotFoundException();
+        }
+        return store.findAccount(caller.accountId()).map(IdentityService::account)
+                .orElseThrow(AccountNotFoundException::new);
+    }
+
+    /**
+     * @throws ValidationException when the name is not 1-100 characters after trimming
+     */
+    public Account rename(Session caller, String displayName) {
+        var errors = new ArrayList<FieldError>();
+        String name = displayName(displayName, errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        return store.updateDisplayName(caller.accountId(), name, now()).map(IdentityService::account)
+                .orElseThrow(AccountNotFoundException::new);
+    }
+
+    /**
+     * Replaces the password after checking the current one, and ends every other session of the account: whoever
+     * else held a session keeps nothing. A wrong current password counts as a failed sign-in.
+     *
+     * @throws ValidationException for a missing field, a new password that breaks the rules, or a wrong current
+     *     password (named {@code currentPassword})
+     */
+    public void changePassword(Session caller, String currentPassword, String newPassword, String clientAddress) {
+        var errors = new ArrayList<FieldError>();
+        required("currentPassword", currentPassword, errors);
+        String next = newPassword("newPassword", newPassword, caller.account().email(), errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        var account = store.findAccount(caller.accountId()).orElseThrow(AccountNotFoundException::new);
+        var attempt = throttle.begin(emailKey(account.email()), clientAddress);
+        if (!hasher.verify(PasswordPolicy.normalize(currentPassword), account.passwordHash())) {
+            throw new ValidationException("currentPassword", "is not this account's password");
+        }
+        attempt.succeeded();
+        store.replacePasswordHash(account.id(), hasher.hash(next), now(), caller.id());
+    }
+
+    private Instant now() {
+        // milliseconds: what JSON shows and every database keeps, so a value read back equals the one written
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static String email(String raw, List<FieldError> errors) {
+        if (!required("email", raw, errors)) {
+            return null;
+        }
+        String email = raw.trim();
+        int at = email.indexOf('@');
+        if (Text.length(email) > MAX_EMAIL_LENGTH) {
+            errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
+        } else if (at < 1 || at != email.lastIndexOf('@') || at == email.length() - 1
+                || email.chars().anyMatch(Character::isWhitespace) || Text.isUnsafe(email, false)) {
+            errors.add(new FieldError("email", "must be an email address such as name@example.com"));
+        }
+        return email;
+    }
+
+    private static String displayName(String raw, List<FieldError> errors) {
+        if (!required("displayName", raw, errors)) {
+            return null;
+        }
+        String name = raw.trim();
+        if (name.isEmpty() || Text.length(name) > MAX_DISPLAY_NAME_LENGTH) {
+            errors.add(new FieldError("displayName",
+                    "must be 1 to " + MAX_DISPLAY_NAME_LENGTH + " characters after trimming"));
+        } else if (Text.isUnsafe(name, false)) {
+            errors.add(new FieldError("displayName", "must not contain control characters"));
+        }
+        return name;
+    }
+
+    private String newPassword(String field, String raw, String email, List<FieldError> errors) {
+        if (!required(field, raw, errors)) {
+            return null;
+        }
+        String password = PasswordPolicy.normalize(raw);
+        policy.problemWith(password, email).ifPresent(problem -> errors.add(new FieldError(field, problem)));
+        return password;
+    }
+
+    private static boolean required(String field, String value, List<FieldError> errors) {
+        if (value == null) {
+            errors.add(new FieldError(field, "is required"));
+            return false;
+        }
+        return true;
+    }
+
+    static String emailKey(String email) {
+        return email.toLowerCase(Locale.ROOT);
+    }
+
+    private static String sha256(String text) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+
+    private static Account account(AccountRecord record) {
+        return new Account(record.id(), record.email(), record.displayName(), record.createdAt());
+    }
+}

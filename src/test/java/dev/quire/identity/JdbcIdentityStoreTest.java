@@ -1,0 +1,31 @@
+package dev.quire.identity;
+
+import dev.quire.db.Database;
+import dev.quire.db.DatabaseSettings;
+import dev.quire.db.Jdbc;
+import dev.quire.support.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** The identity store contract on a migrated H2 file database. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JdbcIdentityStoreTest extends IdentityStoreContract {
+    private Database database;
+
+    TestDatabase testDatabase() {
+        return TestDatabase.h2();
+    }
+
+    @Override
+    IdentityStore newStore() {
+        if (database == null) {
+            database = Database.open(new DatabaseSettings(testDatabase().url(), "", "", 4));
+        }
+        return new JdbcIdentityStore(new Jdbc(database.dataSource()));
+    }
+
+    @AfterAll
+    void close() {
+        database.close();
+    }
+}
