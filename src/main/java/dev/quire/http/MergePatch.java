@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * An RFC 7396 merge patch as a resource reads it: which fields it sets, and to what. A field the patch does not
@@ -51,31 +53,26 @@ public final class MergePatch {
 
     /** The string the patch sets {@code field} to, or null (with an error noted) when it is anything else. */
     public String text(String field) {
-        JsonNode value = body.get(field);
-        if (value != null && value.isTextual()) {
-            return value.textValue();
-        }
-        errors.add(new FieldError(field, value == null || value.isNull() ? "cannot be removed" : "must be a string"));
-        return null;
+        return read(field, JsonNode::isTextual, JsonNode::textValue, "must be a string");
     }
 
     /** The boolean the patch sets {@code field} to, or null (with an error noted). */
     public Boolean bool(String field) {
-        JsonNode value = body.get(field);
-        if (value != null && value.isBoolean()) {
-            return value.booleanValue();
-        }
-        errors.add(new FieldError(field, value == null || value.isNull() ? "cannot be removed" : "must be true or false"));
-        return null;
+        return read(field, JsonNode::isBoolean, JsonNode::booleanValue, "must be true or false");
     }
 
     /** The integer the patch sets {@code field} to, or null (with an error noted). */
     public Long integer(String field) {
-        JsonNode value = body.get(field);
-        if (value != null && value.isIntegralNumber() && value.canConvertToLong()) {
-            return value.longValue();
+        return read(field, node -> node.isIntegralNumber() && node.canConvertToLong(), JsonNode::longValue,
+                "must be a whole number");
+    }
+
+    private <T> T read(String field, Predicate<JsonNode> valid, Function<JsonNode, T> value, String expected) {
+        JsonNode node = body.get(field);
+        if (node != null && valid.test(node)) {
+            return value.apply(node);
         }
-        errors.add(new FieldError(field, value == null || value.isNull() ? "cannot be removed" : "must be a whole number"));
+        errors.add(new FieldError(field, node == null || node.isNull() ? "cannot be removed" : expected));
         return null;
     }
 
