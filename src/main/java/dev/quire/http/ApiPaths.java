@@ -12,8 +12,17 @@ public final class ApiPaths {
     private ApiPaths() {}
 
     public static boolean isApi(HttpServletRequest request) {
-        // the path as Jersey matches it (decoded, without the context path), so both agree on what is API
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return !NOT_API_PATTERN.matcher(path).matches();
+        return !NOT_API_PATTERN.matcher(path(request)).matches();
+    }
+
+    /** The application's own resources under /api, where callers are identified (not the health probes). */
+    public static boolean isUnderApi(HttpServletRequest request) {
+        String path = path(request);
+        return path.equals("/api") || path.startsWith("/api/");
+    }
+
+    /** The path as Jersey matches it (decoded, without the context path), so both agree on what is API. */
+    private static String path(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 }

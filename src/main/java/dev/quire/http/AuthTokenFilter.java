@@ -18,7 +18,7 @@ import java.util.Locale;
 import org.slf4j.MDC;
 
 /**
- * Identifies the caller of an API request from {@code Authorization: Bearer <token>}. Without the header the
+ * Identifies the caller of a request under /api from {@code Authorization: Bearer <token>}. Without the header the
  * request goes on anonymous, and resources that need a session refuse it. A header that does not prove a live
  * session (malformed, another scheme, tampered, expired, revoked) is refused here with 401 on every route:
  * credentials that fail are an error to report, not a reason to serve the caller as someone else.
@@ -38,7 +38,7 @@ public final class AuthTokenFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         var headers = Collections.list(request.getHeaders("Authorization"));
-        if (headers.isEmpty() || !ApiPaths.isApi(request)) {
+        if (headers.isEmpty() || !ApiPaths.isUnderApi(request)) {
             chain.doFilter(request, response);
             return;
         }

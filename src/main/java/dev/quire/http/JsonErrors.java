@@ -23,6 +23,8 @@ final class JsonErrors {
 
     /** Jackson's messages point at an input source; the client knows its own input, so only line/column stay. */
     private static final Pattern SOURCE = Pattern.compile("\\s*\\(?(start marker )?at \\[Source:[^\\]]*\\]\\)?");
+    /** Jackson quotes the bare word it could not parse, which may be a password sent without quotes. */
+    private static final Pattern UNRECOGNIZED = Pattern.compile("Unrecognized token '[^']*'");
 
     private JsonErrors() {}
 
@@ -49,6 +51,7 @@ final class JsonErrors {
 
     private static String clean(JsonProcessingException error) {
         String message = SOURCE.matcher(String.valueOf(error.getOriginalMessage())).replaceAll("");
+        message = UNRECOGNIZED.matcher(message).replaceAll("Unrecognized token");
         int newline = message.indexOf('\n');
         if (newline >= 0) {
             message = message.substring(0, newline);

@@ -4,7 +4,7 @@ import dev.quire.db.Jdbc;
 import dev.quire.identity.IdentityStore.AccountRecord;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
-import dev.quire.identity.IdentityStore.SessionRecord;
+import dev.quire.identity.IdentityStore.SessionWithAccountRecord;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.Ids;
 import dev.quire.shared.Text;
@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -32,6 +33,8 @@ public final class IdentityService {
     static final int MAX_EMAIL_LENGTH = 254;
     static final int MAX_DISPLAY_NAME_LENGTH = 100;
     private static final int TOKEN_SECRET_BYTES = 32;
+    /** How often, at most, sign-ins sweep out every account's expired sessions. */
+    private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
 
     private final IdentityStore store;
     private final PasswordHasher hasher;
@@ -40,6 +43,7 @@ public final class IdentityService {
     private final Clock clock;
     private final Duration sessionTtl;
     private final SecureRandom random = new SecureRandom();
+    private final AtomicLong nextPurgeMillis = new AtomicLong();
 
     IdentityService(IdentityStore store, PasswordHasher hasher, PasswordPolicy policy, SignInThrottle throttle,
             Clock clock, Duration sessionTtl) {
@@ -92,36 +96,62 @@ public final class IdentityService {
      */
     public StartedSession signIn(Credentials credentials, String clientAddress) {
         var errors = new ArrayList<FieldError>();
-        required("email", credentials.email(), errors);
-        required("password", credentials.password(), errors);
+        // no address or password that long can belong to an account: refused before any work or state
+        if (required("email", credentials.email(), errors) && Text.length(credentials.email().trim()) > MAX_EMAIL_LENGTH) {
+            errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
+        }
+        if (required("password", credentials.password(), errors)
+                && Text.length(credentials.password()) > PasswordPolicy.MAX_LENGTH) {
+            errors.add(new FieldError("password", "must be at most " + PasswordPolicy.MAX_LENGTH + " characters"));
+        }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
         String emailKey = emailKey(credentials.email().trim());
         String password = PasswordPolicy.normalize(credentials.password());
         var attempt = throttle.begin(emailKey, clientAddress);
-        var account = store.findAccountByEmailKey(emailKey);
-        boolean valid = account.isPresent()
-                ? hasher.verify(password, account.get().passwordHash())
-                : hasher.verifyAgainstNothing(password);
-        if (!valid) {
-            throw new InvalidCredentialsException();
+        boolean failed = false;
+        try {
+            var account = store.findAccountByEmailKey(emailKey);
+            boolean matches = account.isPresent()
+                    ? hasher.verify(password, account.get().passwordHash())
+                    : hasher.verifyAgainstNothing(password);
+            failed = !matches;
+            // a password change that committed after the check above leaves no session behind
+            var started = matches ? startSession(account.get()) : null;
+            if (started == null) {
+                throw new InvalidCredentialsException();
+            }
+            return started;
+        } finally {
+            if (!failed) {
+                attempt.giveBack();
+            }
         }
-        attempt.succeeded();
-        return startSession(account.get());
     }
 
+    /** A new session, or null when the account's password hash is no longer the one that was verified. */
     private StartedSession startSession(AccountRecord account) {
         Instant now = now();
-        store.deleteExpiredSessions(account.id(), now);
+        purgeExpiredSessions(now);
         byte[] secret = new byte[TOKEN_SECRET_BYTES];
         random.nextBytes(secret);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         var id = new SessionId(Ids.random(SessionId.PREFIX));
         var record = new NewSessionRecord(id, account.id(), sha256(secretText), now, now.plus(sessionTtl));
-        store.insertSession(record);
+        if (!store.insertSessionIfPasswordHashIs(record, account.passwordHash())) {
+            return null;
+        }
         var session = new Session(id, account(account), record.createdAt(), record.expiresAt());
         return new StartedSession(id.value() + "." + secretText, session);
+    }
+
+    /** Sessions are checked for expiry when used; this keeps the unused ones from piling up. */
+    private void purgeExpiredSessions(Instant now) {
+        long due = nextPurgeMillis.get();
+        if (now.toEpochMilli() >= due && nextPurgeMillis.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
+            store.deleteExpiredSessions(now);
+        }
     }
 
     /**
@@ -136,7 +166,7 @@ public final class IdentityService {
         if (id == null) {
             throw new InvalidTokenException();
         }
-        SessionRecord found = store.findSession(id).orElseThrow(InvalidTokenException::new);
+        SessionWithAccountRecord found = store.findSession(id).orElseThrow(InvalidTokenException::new);
         byte[] presented = sha256(token.substring(dot + 1)).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(presented, found.secretHash().getBytes(StandardCharsets.US_ASCII))) {
             throw new InvalidTokenException();
@@ -145,7 +175,9 @@ public final class IdentityService {
             store.deleteSession(id);
             throw new InvalidTokenException();
         }
-        return new Session(found.id(), account(found.account()), found.createdAt(), found.expiresAt());
+        var account = new Account(found.accountId(), found.accountEmail(), found.accountDisplayName(),
+                found.accountCreatedAt());
+        return new Session(found.id(), account, found.createdAt(), found.expiresAt());
     }
 
     /** Ends this session: its token is refused from the next request on. */
@@ -201,11 +233,21 @@ public final class IdentityService {
         }
         var account = store.findAccount(caller.accountId()).orElseThrow(AccountNotFoundException::new);
         var attempt = throttle.begin(emailKey(account.email()), clientAddress);
-        if (!hasher.verify(PasswordPolicy.normalize(currentPassword), account.passwordHash())) {
-            throw new ValidationException("currentPassword", "is not this account's password");
+        boolean failed = false;
+        try {
+            failed = !hasher.verify(PasswordPolicy.normalize(currentPassword), account.passwordHash());
+            if (failed) {
+                throw new ValidationException("currentPassword", "is not this account's password");
+            }
+            if (!store.replacePasswordHash(account.id(), account.passwordHash(), hasher.hash(next), now(),
+                    caller.id())) {
+                throw new PasswordChangedMeanwhileException();
+            }
+        } finally {
+            if (!failed) {
+                attempt.giveBack();
+            }
         }
-        attempt.succeeded();
-        store.replacePasswordHash(account.id(), hasher.hash(next), now(), caller.id());
     }
 
     private Instant now() {

@@ -11,29 +11,29 @@ import java.util.Optional;
 
 /** {@link IdentityStore} on the accounts and sessions tables (migration V2), for H2 and PostgreSQL alike. */
 final class JdbcIdentityStore implements IdentityStore {
-    private static final String ACCOUNT_COLUMNS =
-            "a.id, a.email, a.password_hash, a.display_name, a.created_at, a.updated_at";
+    private static final String ACCOUNT_COLUMNS = "id, email, password_hash, display_name, created_at, updated_at";
     private static final String INSERT_ACCOUNT = """
             insert into accounts (id, email, email_key, password_hash, display_name, created_at, updated_at)
             values (?, ?, ?, ?, ?, ?, ?)""";
-    private static final String ACCOUNT_BY_ID = "select " + ACCOUNT_COLUMNS + " from accounts a where a.id = ?";
-    private static final String ACCOUNT_BY_EMAIL_KEY =
-            "select " + ACCOUNT_COLUMNS + " from accounts a where a.email_key = ?";
+    private static final String ACCOUNT_BY_ID = "select " + ACCOUNT_COLUMNS + " from accounts where id = ?";
+    private static final String ACCOUNT_BY_EMAIL_KEY = "select " + ACCOUNT_COLUMNS + " from accounts where email_key = ?";
     private static final String UPDATE_DISPLAY_NAME =
             "update accounts set display_name = ?, updated_at = ? where id = ?";
     private static final String UPDATE_PASSWORD_HASH =
-            "update accounts set password_hash = ?, updated_at = ? where id = ?";
+            "update accounts set password_hash = ?, updated_at = ? where id = ? and password_hash = ?";
+    private static final String LOCK_PASSWORD_HASH = "select password_hash from accounts where id = ? for update";
     private static final String DELETE_OTHER_SESSIONS = "delete from sessions where account_id = ? and id <> ?";
     private static final String INSERT_SESSION = """
             insert into sessions (id, account_id, secret_hash, created_at, expires_at)
             values (?, ?, ?, ?, ?)""";
-    private static final String SESSION_BY_ID = "select s.id as session_id, s.secret_hash,"
-            + " s.created_at as session_created_at, s.expires_at, " + ACCOUNT_COLUMNS
-            + " from sessions s join accounts a on a.id = s.account_id where s.id = ?";
+    private static final String SESSION_BY_ID = """
+            select s.id, s.secret_hash, s.created_at, s.expires_at, a.id as account_id, a.email, a.display_name,
+                   a.created_at as account_created_at
+            from sessions s join accounts a on a.id = s.account_id
+            where s.id = ?""";
     private static final String DELETE_SESSION = "delete from sessions where id = ?";
     private static final String DELETE_SESSIONS = "delete from sessions where account_id = ?";
-    private static final String DELETE_EXPIRED_SESSIONS =
-            "delete from sessions where account_id = ? and expires_at <= ?";
+    private static final String DELETE_EXPIRED_SESSIONS = "delete from sessions where expires_at <= ?";
 
     private final Jdbc jdbc;
 
@@ -87,36 +87,55 @@ final class JdbcIdentityStore implements IdentityStore {
     }
 
     @Override
-    public void replacePasswordHash(AccountId id, String passwordHash, Instant now, SessionId keep) {
-        jdbc.transaction(connection -> {
-            Jdbc.update(connection, UPDATE_PASSWORD_HASH, statement -> {
-                statement.setString(1, passwordHash);
+    public boolean replacePasswordHash(AccountId id, String expectedHash, String newHash, Instant now,
+            SessionId keep) {
+        return jdbc.transaction(connection -> {
+            // the update locks the account row: a sign-in starting a session waits for this to commit
+            int changed = Jdbc.update(connection, UPDATE_PASSWORD_HASH, statement -> {
+                statement.setString(1, newHash);
                 setInstant(statement, 2, now);
                 statement.setString(3, id.value());
+                statement.setString(4, expectedHash);
             });
-            return Jdbc.update(connection, DELETE_OTHER_SESSIONS, statement -> {
+            if (changed == 0) {
+                return false;
+            }
+            Jdbc.update(connection, DELETE_OTHER_SESSIONS, statement -> {
                 statement.setString(1, id.value());
                 statement.setString(2, keep.value());
             });
+            return true;
         });
     }
 
     @Override
-    public void insertSession(NewSessionRecord session) {
-        jdbc.update(INSERT_SESSION, statement -> {
-            statement.setString(1, session.id().value());
-            statement.setString(2, session.accountId().value());
-            statement.setString(3, session.secretHash());
-            setInstant(statement, 4, session.createdAt());
-            setInstant(statement, 5, session.expiresAt());
+    public boolean insertSessionIfPasswordHashIs(NewSessionRecord session, String passwordHash) {
+        return jdbc.transaction(connection -> {
+            // with the account row locked, a password change has either committed (its new hash fails the check
+            // here) or waits until this session exists (and then deletes it with the others)
+            var current = Jdbc.one(connection, LOCK_PASSWORD_HASH,
+                    statement -> statement.setString(1, session.accountId().value()), row -> row.getString(1));
+            if (current.isEmpty() || !current.get().equals(passwordHash)) {
+                return false;
+            }
+            Jdbc.update(connection, INSERT_SESSION, statement -> {
+                statement.setString(1, session.id().value());
+                statement.setString(2, session.accountId().value());
+                statement.setString(3, session.secretHash());
+                setInstant(statement, 4, session.createdAt());
+                setInstant(statement, 5, session.expiresAt());
+            });
+            return true;
         });
     }
 
     @Override
-    public Optional<SessionRecord> findSession(SessionId id) {
-        return jdbc.one(SESSION_BY_ID, statement -> statement.setString(1, id.value()), row -> new SessionRecord(
-                new SessionId(row.getString("session_id")), account(row), row.getString("secret_hash"),
-                getInstant(row, "session_created_at"), getInstant(row, "expires_at")));
+    public Optional<SessionWithAccountRecord> findSession(SessionId id) {
+        return jdbc.one(SESSION_BY_ID, statement -> statement.setString(1, id.value()),
+                row -> new SessionWithAccountRecord(new SessionId(row.getString("id")), row.getString("secret_hash"),
+                        getInstant(row, "created_at"), getInstant(row, "expires_at"),
+                        new AccountId(row.getString("account_id")), row.getString("email"),
+                        row.getString("display_name"), getInstant(row, "account_created_at")));
     }
 
     @Override
@@ -130,11 +149,8 @@ final class JdbcIdentityStore implements IdentityStore {
     }
 
     @Override
-    public void deleteExpiredSessions(AccountId accountId, Instant now) {
-        jdbc.update(DELETE_EXPIRED_SESSIONS, statement -> {
-            statement.setString(1, accountId.value());
-            setInstant(statement, 2, now);
-        });
+    public int deleteExpiredSessions(Instant now) {
+        return jdbc.update(DELETE_EXPIRED_SESSIONS, statement -> setInstant(statement, 1, now));
     }
 
     private static AccountRecord account(ResultSet row) throws SQLException {

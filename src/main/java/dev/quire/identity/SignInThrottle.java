@@ -4,19 +4,25 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Limits failed sign-ins per email and per client address with token buckets (Bucket4j): each attempt takes a
- * token from both before the password is checked, a successful one gives them back. Taking first makes the
- * limit hold however many attempts arrive at once. Buckets live in this instance's memory, bounded and
- * forgotten after a minute unused (by then they are full again anyway).
+ * Limits failed password checks per email and per client address with token buckets (Bucket4j). Each attempt
+ * takes a token from both before the password is checked, so the limit holds however many attempts arrive at
+ * once; an attempt that does not fail on the password (it succeeds, or the database is down) gives them back.
+ * The address is checked first, so a client past its limit creates no more per-email state. Buckets live in
+ * this instance's memory, bounded in number and key size, and are forgotten after a minute unused (by then they
+ * are full again anyway).
  */
 final class SignInThrottle {
     private static final Duration WINDOW = Duration.ofMinutes(1);
-    private static final int MAX_TRACKED = 100_000;
+    private static final int MAX_TRACKED = 50_000;
 
     private final int perMinute;
     private final TimeMeter time;
@@ -43,7 +49,7 @@ final class SignInThrottle {
         };
     }
 
-    /** An attempt that has taken its tokens; call {@link #succeeded()} to give them back. */
+    /** An attempt that holds one token from each bucket until it is counted as failed or gives them back. */
     final class Attempt {
         private final Bucket email;
         private final Bucket address;
@@ -53,24 +59,25 @@ final class SignInThrottle {
             this.address = address;
         }
 
-        void succeeded() {
+        /** The attempt did not fail on its password: it does not count against the limit. */
+        void giveBack() {
             email.addTokens(1);
             address.addTokens(1);
         }
     }
 
-    /** @throws TooManySignInAttemptsException when the email or the address has no failed attempts left */
+    /** @throws TooManySignInAttemptsException when the address or the email has no failed attempts left */
     Attempt begin(String emailKey, String clientAddress) {
-        Bucket email = bucket("email:" + emailKey);
-        Bucket address = bucket("address:" + clientAddress);
-        var byEmail = email.tryConsumeAndReturnRemaining(1);
-        if (!byEmail.isConsumed()) {
-            throw refused(byEmail.getNanosToWaitForRefill());
-        }
+        Bucket address = bucket("a:" + clientAddress);
         var byAddress = address.tryConsumeAndReturnRemaining(1);
         if (!byAddress.isConsumed()) {
-            email.addTokens(1);
             throw refused(byAddress.getNanosToWaitForRefill());
+        }
+        Bucket email = bucket("e:" + digest(emailKey));
+        var byEmail = email.tryConsumeAndReturnRemaining(1);
+        if (!byEmail.isConsumed()) {
+            address.addTokens(1);
+            throw refused(byEmail.getNanosToWaitForRefill());
         }
         return new Attempt(email, address);
     }
@@ -82,8 +89,19 @@ final class SignInThrottle {
                 .build());
     }
 
+    /** Keys of one small, fixed size however long the address a client typed. */
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+
     private static TooManySignInAttemptsException refused(long nanosToWait) {
         // whole seconds, rounded up, at least one: Retry-After cannot say "in 0.3 s"
-        return new TooManySignInAttemptsException(Duration.ofSeconds(Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L)));
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanosToWait + 999_999_999L));
+        return new TooManySignInAttemptsException(Duration.ofSeconds(seconds));
     }
 }

@@ -52,8 +52,12 @@ abstract class IdentityApiSuite {
 
     abstract TestDatabase database();
 
+    /** Where this suite's output starts. */
+    int firstLine;
+
     @BeforeAll
     void startServer() {
+        firstLine = stdout.mark();
         database = database();
         // failed sign-ins from 127.0.0.1 add up across tests; the limit itself is tested on servers of its own
         server = TestServer.builder(database).setting("QUIRE_SIGNIN_LIMIT", "10000").start();
@@ -120,6 +124,18 @@ abstract class IdentityApiSuite {
             assertThat(response.header("Location")).endsWith(self);
             assertThat(account.has("password")).isFalse();
             assertThat(account.has("passwordHash")).isFalse();
+        }
+
+        @Test
+        void anAddressThatLengthensWhenLowerCasedIsStoredAndMatched() {
+            // 'İ' lower-cases to two characters: 242 of them make a 248-character address and a 490-character key
+            String email = "İ".repeat(242) + "@ex.io";
+
+            var response = signUp(email, PASSWORD, "Dotted");
+
+            assertThat(response.status()).as(response.toString()).isEqualTo(201);
+            assertThat(identities.signIn(email, PASSWORD).status()).isEqualTo(201);
+            assertProblem(signUp(" " + email, PASSWORD, "Again"), 409);
         }
 
         @Test
@@ -246,6 +262,27 @@ abstract class IdentityApiSuite {
             for (String member : List.of("type", "title", "status", "detail")) {
                 assertThat(unknownEmail.json().path(member)).isEqualTo(wrongPassword.json().path(member));
             }
+            assertThat(unknownEmail.header("WWW-Authenticate")).isEqualTo(wrongPassword.header("WWW-Authenticate"));
+            // same shape to the byte, but for the request id (both ids are "test-" and a number)
+            assertThat(unknownEmail.body().replace(unknownEmail.requestId(), ""))
+                    .isEqualTo(wrongPassword.body().replace(wrongPassword.requestId(), ""));
+        }
+
+        @Test
+        void anAddressLongerThanAnyAccountCanHaveIsA422NotAFailure() {
+            var response = identities.signIn("a".repeat(1000) + "@example.com", PASSWORD);
+
+            assertProblem(response, 422);
+            assertThat(errorFields(response)).containsExactly("email");
+        }
+
+        @Test
+        void aPasswordSentWithoutQuotesIsNotEchoedBack() {
+            var response = http.request("POST", "/api/sessions")
+                    .json("{\"email\":\"a@example.com\",\"password\":unquotedSecret99}").send();
+
+            assertProblem(response, 400);
+            assertThat(response.body()).doesNotContain("unquotedSecret99");
         }
 
         @Test
@@ -269,7 +306,7 @@ abstract class IdentityApiSuite {
             assertThat(response.json().path("accountId").asText()).isEqualTo(caller.accountId());
             assertThat(response.json().path("account").path("email").asText()).isEqualTo(caller.email());
             assertThat(response.json().has("token")).isFalse();
-            assertThat(stdout.awaitAccessLines(0, response.requestId())).singleElement()
+            assertThat(stdout.awaitAccessLines(firstLine, response.requestId())).singleElement()
                     .satisfies(line -> assertThat(line.path("accountId").asText()).isEqualTo(caller.accountId()));
         }
 
@@ -538,6 +575,15 @@ abstract class IdentityApiSuite {
     @Nested
     @Order(Integer.MAX_VALUE)
     class Afterwards {
+        @Test
+        void noPlaintextPasswordOrTokenIsInTheLogs() {
+            var lines = stdout.linesSince(firstLine);
+            assertThat(lines).hasSizeGreaterThan(100);
+            for (String secret : List.copyOf(secrets)) {
+                assertThat(lines).as("log lines containing a secret").noneMatch(line -> line.contains(secret));
+            }
+        }
+
         @Test
         void noPlaintextPasswordOrTokenIsAnywhereInTheDatabase() throws SQLException {
             assertThat(secrets).hasSizeGreaterThan(10);

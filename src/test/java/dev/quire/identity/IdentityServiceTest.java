@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.quire.identity.IdentitySettings.HashCost;
+import dev.quire.identity.IdentityStore.AccountRecord;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.ValidationException;
 import dev.quire.support.MutableClock;
@@ -238,6 +239,73 @@ class IdentityServiceTest {
         }
 
         @Test
+        void anAddressOrPasswordTooLongForAnyAccountIsRefusedBeforeAnyWork() {
+            var errors = errorsOf(() -> identity.signIn(new Credentials("a".repeat(250) + "@example.com",
+                    "p".repeat(129)), ADDRESS));
+
+            assertThat(errors).extracting(FieldError::field).containsExactly("email", "password");
+            // nothing was counted against the limit
+            signUp("ada@example.com");
+            for (int i = 0; i < FAILED_SIGN_INS; i++) {
+                assertThatThrownBy(() -> signIn("ada@example.com", "wrong-password"))
+                        .isInstanceOf(InvalidCredentialsException.class);
+            }
+        }
+
+        @Test
+        void aSignInThatFailsForAnotherReasonDoesNotCount() {
+            var failing = new InMemoryIdentityStore() {
+                boolean down = true;
+
+                @Override
+                public java.util.Optional<AccountRecord> findAccountByEmailKey(String emailKey) {
+                    if (down) {
+                        throw new dev.quire.shared.UnavailableException("database down", Duration.ofSeconds(2));
+                    }
+                    return super.findAccountByEmailKey(emailKey);
+                }
+            };
+            var service = new IdentityService(failing, new PasswordHasher(new HashCost(1024, 1, 1), 2,
+                    Duration.ofSeconds(5)), PasswordPolicy.withBundledList(), new SignInThrottle(FAILED_SIGN_INS, clock),
+                    clock, TTL);
+            for (int i = 0; i < FAILED_SIGN_INS * 2; i++) {
+                assertThatThrownBy(() -> service.signIn(new Credentials("ada@example.com", PASSWORD), ADDRESS))
+                        .isInstanceOf(dev.quire.shared.UnavailableException.class);
+            }
+            failing.down = false;
+            service.signUp(new NewAccount("ada@example.com", PASSWORD, "Ada"));
+
+            assertThat(service.signIn(new Credentials("ada@example.com", PASSWORD), ADDRESS)).isNotNull();
+        }
+
+        @Test
+        void aSignInThatRacesAPasswordChangeLeavesNoSessionMadeWithTheOldPassword() {
+            var racing = new InMemoryIdentityStore() {
+                Runnable beforeNextLookupReturns = () -> { };
+
+                @Override
+                public java.util.Optional<AccountRecord> findAccountByEmailKey(String emailKey) {
+                    var found = super.findAccountByEmailKey(emailKey);
+                    beforeNextLookupReturns.run();
+                    beforeNextLookupReturns = () -> { };
+                    return found;
+                }
+            };
+            var service = new IdentityService(racing, new PasswordHasher(new HashCost(1024, 1, 1), 2,
+                    Duration.ofSeconds(5)), PasswordPolicy.withBundledList(), new SignInThrottle(100, clock), clock, TTL);
+            service.signUp(new NewAccount("ada@example.com", PASSWORD, "Ada"));
+            var owner = service.signIn(new Credentials("ada@example.com", PASSWORD), ADDRESS).session();
+            // the sign-in reads the old hash, then the owner's password change commits, then the sign-in goes on
+            racing.beforeNextLookupReturns = () -> service.changePassword(owner, PASSWORD, "a brand new passphrase",
+                    ADDRESS);
+
+            assertThatThrownBy(() -> service.signIn(new Credentials("ada@example.com", PASSWORD), "203.0.113.9"))
+                    .isInstanceOf(InvalidCredentialsException.class);
+            assertThat(service.signIn(new Credentials("ada@example.com", "a brand new passphrase"), ADDRESS))
+                    .isNotNull();
+        }
+
+        @Test
         void successfulSignInsDoNotCountAgainstTheLimit() {
             signUp("ada@example.com");
             for (int i = 0; i < 10; i++) {
@@ -355,6 +423,17 @@ class IdentityServiceTest {
             assertThat(errorsOf(() -> identity.changePassword(started.session(), "not it at all", "another passphrase",
                     ADDRESS))).containsExactly(new FieldError("currentPassword", "is not this account's password"));
             assertThat(signIn("ada@example.com", PASSWORD)).isNotNull();
+        }
+
+        @Test
+        void wrongCurrentPasswordsCountAsFailedSignIns() {
+            for (int i = 0; i < FAILED_SIGN_INS; i++) {
+                assertThatThrownBy(() -> identity.changePassword(started.session(), "guess", "another passphrase",
+                        ADDRESS)).isInstanceOf(ValidationException.class);
+            }
+
+            assertThatThrownBy(() -> identity.changePassword(started.session(), PASSWORD, "another passphrase",
+                    ADDRESS)).isInstanceOf(TooManySignInAttemptsException.class);
         }
 
         @Test

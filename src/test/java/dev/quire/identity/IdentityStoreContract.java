@@ -3,6 +3,7 @@ package dev.quire.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quire.identity.IdentityStore.AccountRecord;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
 import dev.quire.shared.Ids;
@@ -38,6 +39,13 @@ abstract class IdentityStoreContract {
     NewSessionRecord newSession(AccountId account, Instant expiresAt) {
         return new NewSessionRecord(new SessionId(Ids.random(SessionId.PREFIX)), account, "a".repeat(64), now,
                 expiresAt);
+    }
+
+    /** Starts a session the way the service does, against the account's current hash. */
+    NewSessionRecord started(AccountRecord account, Instant expiresAt) {
+        var session = newSession(account.id(), expiresAt);
+        assertThat(store.insertSessionIfPasswordHashIs(session, account.passwordHash())).isTrue();
+        return session;
     }
 
     @Test
@@ -78,31 +86,41 @@ abstract class IdentityStoreContract {
     }
 
     @Test
-    void aSessionIsFoundWithItsAccount() {
+    void aSessionIsFoundWithItsAccountButNotItsPasswordHash() {
         var account = store.insertAccount(newAccount(uniqueEmail()));
-        var session = newSession(account.id(), now.plus(Duration.ofDays(1)));
-
-        store.insertSession(session);
+        var session = started(account, now.plus(Duration.ofDays(1)));
 
         var found = store.findSession(session.id()).orElseThrow();
-        assertThat(found.account()).isEqualTo(account);
+        assertThat(found.accountId()).isEqualTo(account.id());
+        assertThat(found.accountEmail()).isEqualTo(account.email());
+        assertThat(found.accountDisplayName()).isEqualTo(account.displayName());
+        assertThat(found.accountCreatedAt()).isEqualTo(account.createdAt());
         assertThat(found.secretHash()).isEqualTo(session.secretHash());
         assertThat(found.createdAt()).isEqualTo(now);
         assertThat(found.expiresAt()).isEqualTo(session.expiresAt());
     }
 
     @Test
+    void aSessionStartsOnlyWhileThePasswordHashIsTheOneVerified() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var session = newSession(account.id(), now.plusSeconds(600));
+
+        assertThat(store.insertSessionIfPasswordHashIs(session, "$argon2id$some-older-hash")).isFalse();
+        assertThat(store.findSession(session.id())).isEmpty();
+        var orphan = newSession(new AccountId(Ids.timeOrdered(AccountId.PREFIX, 0)), now.plusSeconds(600));
+        assertThat(store.insertSessionIfPasswordHashIs(orphan, "$argon2id$hash")).isFalse();
+    }
+
+    @Test
     void replacingThePasswordEndsEveryOtherSessionOfThatAccountOnly() {
         var account = store.insertAccount(newAccount(uniqueEmail()));
         var other = store.insertAccount(newAccount(uniqueEmail()));
-        var kept = newSession(account.id(), now.plusSeconds(600));
-        var ended = newSession(account.id(), now.plusSeconds(600));
-        var othersSession = newSession(other.id(), now.plusSeconds(600));
-        store.insertSession(kept);
-        store.insertSession(ended);
-        store.insertSession(othersSession);
+        var kept = started(account, now.plusSeconds(600));
+        var ended = started(account, now.plusSeconds(600));
+        var othersSession = started(other, now.plusSeconds(600));
 
-        store.replacePasswordHash(account.id(), "$argon2id$new", now.plusSeconds(1), kept.id());
+        assertThat(store.replacePasswordHash(account.id(), account.passwordHash(), "$argon2id$new", now.plusSeconds(1),
+                kept.id())).isTrue();
 
         assertThat(store.findAccount(account.id()).orElseThrow().passwordHash()).isEqualTo("$argon2id$new");
         assertThat(store.findSession(kept.id())).isPresent();
@@ -111,14 +129,24 @@ abstract class IdentityStoreContract {
     }
 
     @Test
+    void aPasswordReplacementBasedOnAStaleHashChangesNothing() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var session = started(account, now.plusSeconds(600));
+        var other = started(account, now.plusSeconds(600));
+
+        assertThat(store.replacePasswordHash(account.id(), "$argon2id$stale", "$argon2id$new", now, session.id()))
+                .isFalse();
+
+        assertThat(store.findAccount(account.id()).orElseThrow().passwordHash()).isEqualTo(account.passwordHash());
+        assertThat(store.findSession(other.id())).isPresent();
+    }
+
+    @Test
     void sessionsEndOneByOneOrAllTogether() {
         var account = store.insertAccount(newAccount(uniqueEmail()));
-        var first = newSession(account.id(), now.plusSeconds(600));
-        var second = newSession(account.id(), now.plusSeconds(600));
-        var third = newSession(account.id(), now.plusSeconds(600));
-        store.insertSession(first);
-        store.insertSession(second);
-        store.insertSession(third);
+        var first = started(account, now.plusSeconds(600));
+        var second = started(account, now.plusSeconds(600));
+        var third = started(account, now.plusSeconds(600));
 
         store.deleteSession(first.id());
         assertThat(store.findSession(first.id())).isEmpty();
@@ -130,18 +158,18 @@ abstract class IdentityStoreContract {
     }
 
     @Test
-    void onlyExpiredSessionsArePurged() {
+    void onlyExpiredSessionsArePurgedWhateverTheirAccount() {
         var account = store.insertAccount(newAccount(uniqueEmail()));
-        var expired = newSession(account.id(), now.minusSeconds(1));
-        var endsNow = newSession(account.id(), now);
-        var live = newSession(account.id(), now.plusSeconds(1));
-        store.insertSession(expired);
-        store.insertSession(endsNow);
-        store.insertSession(live);
+        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var expired = started(account, now.minusSeconds(1));
+        var othersExpired = started(other, now.minusSeconds(1));
+        var endsNow = started(account, now);
+        var live = started(account, now.plusSeconds(1));
 
-        store.deleteExpiredSessions(account.id(), now);
+        assertThat(store.deleteExpiredSessions(now)).isGreaterThanOrEqualTo(3);
 
         assertThat(store.findSession(expired.id())).isEmpty();
+        assertThat(store.findSession(othersExpired.id())).isEmpty();
         assertThat(store.findSession(endsNow.id())).isEmpty();
         assertThat(store.findSession(live.id())).isPresent();
     }

@@ -5,8 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The identity store in memory, for service tests; {@link IdentityStoreContract} holds it to the JDBC store's behaviour. */
-final class InMemoryIdentityStore implements IdentityStore {
+/**
+ * The identity store in memory, for service tests; {@link IdentityStoreContract} holds it to the JDBC store's
+ * behaviour. Not final: a test may override a step to put a failure or a race exactly where it wants one.
+ */
+class InMemoryIdentityStore implements IdentityStore {
     private final Map<AccountId, AccountRecord> accounts = new ConcurrentHashMap<>();
     private final Map<String, AccountId> byEmailKey = new ConcurrentHashMap<>();
     private final Map<SessionId, NewSessionRecord> sessions = new ConcurrentHashMap<>();
@@ -39,24 +42,34 @@ final class InMemoryIdentityStore implements IdentityStore {
     }
 
     @Override
-    public synchronized void replacePasswordHash(AccountId id, String passwordHash, Instant now, SessionId keep) {
-        accounts.computeIfPresent(id, (key, old) -> new AccountRecord(old.id(), old.email(), passwordHash,
-                old.displayName(), old.createdAt(), now));
+    public synchronized boolean replacePasswordHash(AccountId id, String expectedHash, String newHash, Instant now,
+            SessionId keep) {
+        var old = accounts.get(id);
+        if (old == null || !old.passwordHash().equals(expectedHash)) {
+            return false;
+        }
+        accounts.put(id, new AccountRecord(old.id(), old.email(), newHash, old.displayName(), old.createdAt(), now));
         sessions.values().removeIf(session -> session.accountId().equals(id) && !session.id().equals(keep));
+        return true;
     }
 
     @Override
-    public void insertSession(NewSessionRecord session) {
-        if (!accounts.containsKey(session.accountId())) {
-            throw new IllegalStateException("No account " + session.accountId());
+    public synchronized boolean insertSessionIfPasswordHashIs(NewSessionRecord session, String passwordHash) {
+        var account = accounts.get(session.accountId());
+        if (account == null || !account.passwordHash().equals(passwordHash)) {
+            return false;
         }
         sessions.put(session.id(), session);
+        return true;
     }
 
     @Override
-    public Optional<SessionRecord> findSession(SessionId id) {
-        return Optional.ofNullable(sessions.get(id)).map(session -> new SessionRecord(session.id(),
-                accounts.get(session.accountId()), session.secretHash(), session.createdAt(), session.expiresAt()));
+    public Optional<SessionWithAccountRecord> findSession(SessionId id) {
+        return Optional.ofNullable(sessions.get(id)).map(session -> {
+            var account = accounts.get(session.accountId());
+            return new SessionWithAccountRecord(session.id(), session.secretHash(), session.createdAt(),
+                    session.expiresAt(), account.id(), account.email(), account.displayName(), account.createdAt());
+        });
     }
 
     @Override
@@ -70,8 +83,9 @@ final class InMemoryIdentityStore implements IdentityStore {
     }
 
     @Override
-    public void deleteExpiredSessions(AccountId accountId, Instant now) {
-        sessions.values().removeIf(session -> session.accountId().equals(accountId)
-                && !session.expiresAt().isAfter(now));
+    public int deleteExpiredSessions(Instant now) {
+        int before = sessions.size();
+        sessions.values().removeIf(session -> !session.expiresAt().isAfter(now));
+        return before - sessions.size();
     }
 }
