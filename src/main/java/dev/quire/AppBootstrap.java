@@ -10,13 +10,17 @@ import dev.quire.http.AuthTokenFilter;
 import dev.quire.http.BodyLimitFilter;
 import dev.quire.http.CorsFilter;
 import dev.quire.http.ErrorPageServlet;
+import dev.quire.http.IdempotencyFilter;
 import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
 import dev.quire.http.WebRootFilter;
+import dev.quire.idempotency.IdempotencyService;
 import dev.quire.identity.IdentityResource;
 import dev.quire.identity.IdentityService;
 import dev.quire.identity.IdentitySettings;
 import dev.quire.identity.IdentitySettings.HashCost;
+import dev.quire.todos.TodoResource;
+import dev.quire.todos.TodoService;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletContext;
@@ -100,9 +104,11 @@ public final class AppBootstrap implements ServletContextListener {
         var resources = new ArrayList<Object>(List.of(
                 new ApiRootResource(version),
                 new HealthResource(databaseProbe),
-                new IdentityResource(identity)));
+                new IdentityResource(identity),
+                new TodoResource(TodoService.withJdbc(database.dataSource()))));
         resources.addAll(extraResources(context));
-        registerChain(context, config, identity, new ApiApplication(resources));
+        var idempotency = IdempotencyService.withJdbc(database.dataSource());
+        registerChain(context, config, identity, idempotency, new ApiApplication(resources));
         log.info("Quire {} started at context path '{}'", version, context.getContextPath());
     }
 
@@ -111,7 +117,7 @@ public final class AppBootstrap implements ServletContextListener {
      * The filters that shape every response's headers also run when the container renders its error page.
      */
     private static void registerChain(ServletContext context, AppConfig config, IdentityService identity,
-            ApiApplication api) {
+            IdempotencyService idempotency, ApiApplication api) {
         var requests = EnumSet.of(DispatcherType.REQUEST);
         var requestsAndErrors = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR);
         addFilter(context, "requestId", new RequestIdFilter(), requestsAndErrors);
@@ -120,6 +126,7 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
+        addFilter(context, "idempotency", new IdempotencyFilter(idempotency), requests);
         addFilter(context, "webRoot", new WebRootFilter(), requests);
         // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
         // other path passes through it to the container's static files

@@ -24,6 +24,7 @@ public final class ApiRootResource {
                 .add("self", "/api")
                 .add("accounts", "/api/accounts")
                 .add("sessions", "/api/sessions")
+                .add("todos", "/api/todos")
                 .add("health-live", "/health/live")
                 .add("health-ready", "/health/ready");
         return new ApiRoot("Quire", version, links);

@@ -3,7 +3,6 @@ package dev.quire.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import dev.quire.shared.DomainException;
-import dev.quire.shared.ValidationException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.WebApplicationException;
@@ -16,7 +15,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case PRECONDITION_FAILED -> 412;
             case TOO_MANY_REQUESTS -> 429;
             case UNAVAILABLE -> 503;
         };
@@ -102,17 +104,19 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /** The headers a domain failure's answer carries: the auth challenge, when to retry. */
     static Map<String, String> headersOf(DomainException error) {
-        return switch (error.kind()) {
-            case UNAUTHENTICATED -> Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"quire\"");
-            case TOO_MANY_REQUESTS, UNAVAILABLE -> Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(
-                    error.retryAfter().orElse(DEFAULT_RETRY_AFTER).toSeconds()));
-            default -> Map.of();
-        };
+        var headers = new LinkedHashMap<String, String>();
+        if (error.kind() == DomainException.Kind.UNAUTHENTICATED) {
+            headers.put(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"quire\"");
+        }
+        boolean waitAndRetry = error.kind() == DomainException.Kind.TOO_MANY_REQUESTS
+                || error.kind() == DomainException.Kind.UNAVAILABLE;
+        error.retryAfter().or(() -> waitAndRetry ? Optional.of(DEFAULT_RETRY_AFTER) : Optional.empty())
+                .ifPresent(wait -> headers.put(HttpHeaders.RETRY_AFTER, String.valueOf(wait.toSeconds())));
+        return headers;
     }
 
     static Problem problemOf(DomainException error, String instance, String requestId) {
-        var problem = Problem.of(statusOf(error.kind()), error.getMessage(), instance, requestId);
-        return error instanceof ValidationException invalid ? problem.withErrors(invalid.errors()) : problem;
+        return Problem.of(statusOf(error.kind()), error.getMessage(), instance, requestId).withErrors(error.errors());
     }
 
     /** Jersey's own refusals keep their status and headers ({@code Allow} on a 405), with a detail that helps. */

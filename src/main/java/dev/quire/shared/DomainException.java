@@ -1,6 +1,7 @@
 package dev.quire.shared;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,8 @@ public abstract class DomainException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        BAD_REQUEST, INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_MANY_REQUESTS, UNAVAILABLE
+        BAD_REQUEST, INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, PRECONDITION_FAILED,
+        TOO_MANY_REQUESTS, UNAVAILABLE
     }
 
     private final Kind kind;
@@ -35,5 +37,10 @@ public abstract class DomainException extends RuntimeException {
 
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /** The fields or parameters at fault, each with what is wrong with it; empty when it is the whole request. */
+    public List<FieldError> errors() {
+        return List.of();
     }
 }

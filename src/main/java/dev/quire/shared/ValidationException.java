@@ -17,6 +17,7 @@ public final class ValidationException extends DomainException {
         this(List.of(new FieldError(field, message)));
     }
 
+    @Override
     public List<FieldError> errors() {
         return errors;
     }

@@ -1,7 +1,6 @@
 package dev.quire.identity;
 
 import dev.quire.db.Database;
-import dev.quire.db.DatabaseSettings;
 import dev.quire.db.Jdbc;
 import dev.quire.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +18,7 @@ class JdbcIdentityStoreTest extends IdentityStoreContract {
     @Override
     IdentityStore newStore() {
         if (database == null) {
-            database = Database.open(new DatabaseSettings(testDatabase().url(), "", "", 4));
+            database = testDatabase().open();
         }
         return new JdbcIdentityStore(new Jdbc(database.dataSource()));
     }

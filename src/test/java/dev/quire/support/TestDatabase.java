@@ -1,6 +1,8 @@
 package dev.quire.support;
 
 import dev.quire.AppConfig;
+import dev.quire.db.Database;
+import dev.quire.db.DatabaseSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,11 @@ public record TestDatabase(String name, String url) {
     /** A new, empty database on the PostgreSQL server shared by this test JVM. */
     public static TestDatabase postgres() {
         return new TestDatabase("postgresql", PostgresServer.shared().createDatabase());
+    }
+
+    /** The database opened and migrated as Quire opens it, for store tests that need no server. */
+    public Database open() {
+        return Database.open(new DatabaseSettings(url, "", "", 4));
     }
 
     public Map<String, String> settings() {

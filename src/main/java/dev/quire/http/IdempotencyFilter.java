@@ -1,0 +1,294 @@
+package dev.quire.http;
+
+import dev.quire.idempotency.IdempotencyService;
+import dev.quire.idempotency.StoredResponse;
+import dev.quire.identity.SessionPrincipal;
+import dev.quire.shared.BadParameterException;
+import dev.quire.shared.DomainException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code Idempotency-Key} for every signed-in POST under /api, for any resource: the request's body is read
+ * (within the body limit) and fingerprinted, and {@link IdempotencyService} decides whether it runs. If it runs,
+ * its response is held back until a successful one has been recorded, so a retry can never arrive before there
+ * is something to replay; a replay carries {@code Idempotent-Replayed: true}. Keys are scoped per account;
+ * anonymous requests are not covered.
+ */
+public final class IdempotencyFilter extends HttpFilter {
+    public static final String HEADER = "Idempotency-Key";
+    public static final String REPLAYED = "Idempotent-Replayed";
+    private static final int MAX_KEY_LENGTH = 255;
+    /** What a replay repeats besides status and body: where the resource is and which version it was. */
+    private static final List<String> KEPT_HEADERS = List.of("Location", "ETag", "Content-Type");
+    private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
+
+    private final transient IdempotencyService keys;
+
+    public IdempotencyFilter(IdempotencyService keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String key = request.getHeader(HEADER);
+        if (key == null || !"POST".equals(request.getMethod()) || !ApiPaths.isUnderApi(request)
+                || !(request.getUserPrincipal() instanceof SessionPrincipal caller)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body;
+        try {
+            checkKey(key);
+            body = request.getInputStream().readAllBytes();
+        } catch (BodyTooLargeException tooLarge) {
+            response.setHeader("Connection", "close");
+            ProblemMapper.write(response, Problem.of(413, tooLarge.getMessage(), request));
+            return;
+        } catch (DomainException refused) {
+            ProblemMapper.write(response, request, refused);
+            return;
+        }
+        String scope = caller.session().accountId().value();
+        try {
+            var replay = keys.begin(scope, key, fingerprint(request, body));
+            if (replay.isPresent()) {
+                send(replay.get(), response);
+                return;
+            }
+        } catch (DomainException refused) {
+            ProblemMapper.write(response, request, refused);
+            return;
+        }
+        run(request, response, chain, scope, key, body);
+    }
+
+    private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String scope,
+            String key, byte[] body) throws IOException, ServletException {
+        var held = new HeldResponse(response);
+        boolean recorded = false;
+        try {
+            chain.doFilter(new ReplayableBodyRequest(request, body), held);
+            held.flushWriter();
+            int status = held.getStatus();
+            if (status >= 200 && status < 300) {
+                var headers = new LinkedHashMap<String, String>();
+                for (String name : KEPT_HEADERS) {
+                    String value = response.getHeader(name);
+                    if (value != null) {
+                        headers.put(name, value);
+                    }
+                }
+                keys.complete(scope, key, new StoredResponse(status, headers,
+                        held.body().toString(StandardCharsets.UTF_8)));
+                recorded = true;
+            }
+        } finally {
+            if (!recorded) {
+                // the request failed and changed nothing: a retry with the key may run afresh
+                releaseQuietly(scope, key);
+            }
+            held.release();
+        }
+    }
+
+    private void releaseQuietly(String scope, String key) {
+        try {
+            keys.release(scope, key);
+        } catch (RuntimeException e) {
+            log.warn("Could not release an idempotency key; it frees itself when its lease ends", e);
+        }
+    }
+
+    private static void send(StoredResponse stored, HttpServletResponse response) throws IOException {
+        response.setStatus(stored.status());
+        stored.headers().forEach(response::setHeader);
+        response.setHeader(REPLAYED, "true");
+        byte[] body = stored.body() == null ? new byte[0] : stored.body().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static void checkKey(String key) {
+        boolean printableAscii = key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E);
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !printableAscii) {
+            throw new BadParameterException(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");
+        }
+    }
+
+    /** What makes two requests the same request: method, path, query, content type and body, byte for byte. */
+    private static String fingerprint(HttpServletRequest request, byte[] body) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {request.getMethod(), request.getRequestURI(),
+                    String.valueOf(request.getQueryString()), String.valueOf(request.getContentType())}) {
+                digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+
+    /** The request again, its body read from the bytes already taken from the connection. */
+    private static final class ReplayableBodyRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        ReplayableBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            var in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) {
+                    return in.read(buffer, offset, length);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("The body has already been read");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(getInputStream(),
+                    encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
+        }
+    }
+
+    /** Keeps the body in memory until {@link #release()}, so nothing reaches the client before it is recorded. */
+    private static final class HeldResponse extends HttpServletResponseWrapper {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private ServletOutputStream stream;
+        private PrintWriter writer;
+
+        HeldResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        ByteArrayOutputStream body() {
+            return buffer;
+        }
+
+        void flushWriter() {
+            if (writer != null) {
+                writer.flush();
+            }
+        }
+
+        void release() throws IOException {
+            flushWriter();
+            if (!getResponse().isCommitted() && buffer.size() > 0) {
+                getResponse().setContentLength(buffer.size());
+            }
+            buffer.writeTo(getResponse().getOutputStream());
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            if (stream == null) {
+                stream = new ServletOutputStream() {
+                    @Override
+                    public void write(int b) {
+                        buffer.write(b);
+                    }
+
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) {
+                        buffer.write(bytes, offset, length);
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setWriteListener(WriteListener listener) {
+                        throw new IllegalStateException("Responses held for idempotency are written blocking");
+                    }
+                };
+            }
+            return stream;
+        }
+
+        @Override
+        public PrintWriter getWriter() {
+            if (writer == null) {
+                writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), Charset.forName(getCharacterEncoding())));
+            }
+            return writer;
+        }
+
+        @Override
+        public void flushBuffer() {
+            // held: flushing would commit the response before it is recorded
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return false;
+        }
+
+        @Override
+        public void resetBuffer() {
+            buffer.reset();
+        }
+
+        @Override
+        public void reset() {
+            super.reset();
+            buffer.reset();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.quire.todos;
+
+import static dev.quire.db.Jdbc.getInstant;
+import static dev.quire.db.Jdbc.setInstant;
+
+import dev.quire.db.Jdbc;
+import dev.quire.identity.AccountId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link TodoStore} on the todos table (migration V3), for H2 and PostgreSQL alike. */
+final class JdbcTodoStore implements TodoStore {
+    private static final String COLUMNS = "id, owner_id, title, completed, position, created_at, updated_at, version";
+    private static final String INSERT = """
+            insert into todos (id, owner_id, title, title_key, completed, position, created_at, updated_at, version)
+            values (?, ?, ?, ?, ?, ?, ?, ?, 1)""";
+    private static final String FIND = "select " + COLUMNS + " from todos where owner_id = ? and id = ?";
+    private static final String NEXT_POSITION = "select coalesce(max(position), 0) + 1 from todos where owner_id = ?";
+    private static final String UPDATE = """
+            update todos set title = ?, title_key = ?, completed = ?, position = ?, updated_at = ?, version = version + 1
+            where owner_id = ? and id = ? and version = ?""";
+    private static final String DELETE = "delete from todos where owner_id = ? and id = ? and version = ?";
+    private static final String DELETE_COMPLETED = "delete from todos where owner_id = ? and completed = true";
+
+    private final Jdbc jdbc;
+
+    JdbcTodoStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public TodoRecord insert(NewTodoRecord todo) {
+        jdbc.update(INSERT, statement -> {
+            statement.setString(1, todo.id().value());
+            statement.setString(2, todo.owner().value());
+            statement.setString(3, todo.title());
+            statement.setString(4, TodoService.titleKey(todo.title()));
+            statement.setBoolean(5, todo.completed());
+            statement.setLong(6, todo.position());
+            setInstant(statement, 7, todo.createdAt());
+            setInstant(statement, 8, todo.createdAt());
+        });
+        return new TodoRecord(todo.id(), todo.owner(), todo.title(), todo.completed(), todo.position(),
+                todo.createdAt(), todo.createdAt(), 1);
+    }
+
+    @Override
+    public Optional<TodoRecord> find(AccountId owner, TodoId id) {
+        return jdbc.one(FIND, statement -> {
+            statement.setString(1, owner.value());
+            statement.setString(2, id.value());
+        }, JdbcTodoStore::todo);
+    }
+
+    @Override
+    public long nextPosition(AccountId owner) {
+        return jdbc.one(NEXT_POSITION, statement -> statement.setString(1, owner.value()), row -> row.getLong(1))
+                .orElse(1L);
+    }
+
+    @Override
+    public Optional<TodoRecord> update(TodoRecord previous, TodoRecordUpdates updates, Instant now) {
+        int changed = jdbc.update(UPDATE, statement -> {
+            statement.setString(1, updates.title());
+            statement.setString(2, TodoService.titleKey(updates.title()));
+            statement.setBoolean(3, updates.completed());
+            statement.setLong(4, updates.position());
+            setInstant(statement, 5, now);
+            statement.setString(6, previous.owner().value());
+            statement.setString(7, previous.id().value());
+            statement.setLong(8, previous.version());
+        });
+        return changed == 0
+                ? Optional.empty()
+                : Optional.of(new TodoRecord(previous.id(), previous.owner(), updates.title(), updates.completed(),
+                        updates.position(), previous.createdAt(), now, previous.version() + 1));
+    }
+
+    @Override
+    public boolean delete(AccountId owner, TodoId id, long version) {
+        return jdbc.update(DELETE, statement -> {
+            statement.setString(1, owner.value());
+            statement.setString(2, id.value());
+            statement.setLong(3, version);
+        }) == 1;
+    }
+
+    @Override
+    public int deleteCompleted(AccountId owner) {
+        return jdbc.update(DELETE_COMPLETED, statement -> statement.setString(1, owner.value()));
+    }
+
+    @Override
+    public List<TodoRecord> list(AccountId owner, Filter filter, TodoSort sort, After after, int limit) {
+        var sql = new StringBuilder("select ").append(COLUMNS).append(" from todos where owner_id = ?");
+        var values = new ArrayList<Object>();
+        values.add(owner.value());
+        if (filter.completed() != null) {
+            sql.append(" and completed = ?");
+            values.add(filter.completed());
+        }
+        if (filter.search() != null) {
+            sql.append(" and title_key like ? escape '\\'");
+            values.add("%" + escapeLike(filter.search()) + "%");
+        }
+        String direction = sort.descending ? "desc" : "asc";
+        if (after != null) {
+            // a row-value comparison: the index on (owner_id, <sort column>, id) starts right after the cursor
+            sql.append(" and (").append(sort.column).append(", id) ").append(sort.descending ? "<" : ">")
+                    .append(" (?, ?)");
+            values.add(sortValue(sort, after.sortValue()));
+            values.add(after.id().value());
+        }
+        sql.append(" order by ").append(sort.column).append(' ').append(direction)
+                .append(", id ").append(direction).append(" limit ?");
+        values.add(limit);
+        return jdbc.list(sql.toString(), statement -> {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+        }, JdbcTodoStore::todo);
+    }
+
+    /** The cursor's text form of a sort value, as the column's type. */
+    private static Object sortValue(TodoSort sort, String text) {
+        return switch (sort) {
+            case ORDER, ORDER_DESC -> Long.parseLong(text);
+            case CREATED, CREATED_DESC -> OffsetDateTime.ofInstant(Instant.parse(text), ZoneOffset.UTC);
+            case TITLE, TITLE_DESC -> text;
+        };
+    }
+
+    private static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static TodoRecord todo(ResultSet row) throws SQLException {
+        return new TodoRecord(new TodoId(row.getString("id")), new AccountId(row.getString("owner_id")),
+                row.getString("title"), row.getBoolean("completed"), row.getLong("position"),
+                getInstant(row, "created_at"), getInstant(row, "updated_at"), row.getLong("version"));
+    }
+}

@@ -1,0 +1,11 @@
+package dev.quire.todos;
+
+import dev.quire.shared.DomainException;
+
+public final class TodoNotFoundException extends DomainException {
+    private static final long serialVersionUID = 1L;
+
+    TodoNotFoundException() {
+        super(Kind.NOT_FOUND, "There is no such todo.");
+    }
+}

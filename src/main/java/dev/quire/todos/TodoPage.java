@@ -1,0 +1,6 @@
+package dev.quire.todos;
+
+import java.util.List;
+
+/** One page of a list; {@code nextCursor} is null on the last page. */
+public record TodoPage(List<Todo> items, String nextCursor) {}

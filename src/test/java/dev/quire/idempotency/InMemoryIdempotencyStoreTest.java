@@ -1,0 +1,8 @@
+package dev.quire.idempotency;
+
+class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
+    @Override
+    IdempotencyStore newStore() {
+        return new InMemoryIdempotencyStore();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.quire.todos;
+
+import dev.quire.support.TestDatabase;
+
+/** The todo store contract on a real PostgreSQL server. */
+class JdbcTodoStorePostgresTest extends JdbcTodoStoreTest {
+    @Override
+    TestDatabase testDatabase() {
+        return TestDatabase.postgres();
+    }
+}
