@@ -126,7 +126,8 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
-        addFilter(context, "idempotency", new IdempotencyFilter(idempotency), requests);
+        // the routes that create something; sign-in is not among them (its answer holds a token)
+        addFilter(context, "idempotency", new IdempotencyFilter(idempotency, List.of("/api/todos")), requests);
         addFilter(context, "webRoot", new WebRootFilter(), requests);
         // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
         // other path passes through it to the container's static files

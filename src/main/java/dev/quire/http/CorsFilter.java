@@ -23,7 +23,7 @@ public final class CorsFilter extends HttpFilter {
     static final String ALLOW_HEADERS =
             "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Request-Id";
     static final String EXPOSE_HEADERS =
-            "X-Request-Id, Location, ETag, Link, Retry-After, RateLimit, RateLimit-Policy";
+            "X-Request-Id, Location, ETag, Link, Retry-After, RateLimit, RateLimit-Policy, Idempotent-Replayed";
     /** Ten minutes: long enough to spare round trips, short enough for a changed list to take effect. */
     static final String MAX_AGE_SECONDS = "600";
     private static final long serialVersionUID = 1L;

@@ -1,14 +1,18 @@
 package dev.quire.http;
 
 import dev.quire.shared.BadParameterException;
-import dev.quire.shared.ExpectedVersion;
+import dev.quire.shared.Preconditions;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Entity tags for versioned resources ({@code "3"} is version 3) and the conditional headers that carry them
- * (RFC 9110 section 13): If-Match compares strongly (a weak tag never matches), If-None-Match weakly.
+ * (RFC 9110 section 13): If-Match compares strongly (the exact text; a weak tag never matches), If-None-Match
+ * weakly (the text inside the quotes).
  */
 public final class EntityTags {
     private static final String SYNTAX = "must be * or a list of entity tags such as \"3\"";
@@ -20,52 +24,48 @@ public final class EntityTags {
     }
 
     /**
-     * The versions an If-Match header allows: any for no header or {@code *}; otherwise the versions of its strong
-     * tags (a tag that is not one of Quire's allows none, so the write fails with 412).
+     * The request's If-Match and If-None-Match as conditions on the version.
      *
-     * @throws BadParameterException when the header is not valid entity-tag syntax
+     * @throws BadParameterException naming a header that is not valid entity-tag syntax
      */
-    public static ExpectedVersion ifMatch(List<String> headers) {
-        if (headers == null || headers.isEmpty()) {
-            return ExpectedVersion.ANY;
-        }
-        var tags = parse("If-Match", String.join(",", headers));
-        if (tags == null) {
-            return ExpectedVersion.ANY;
-        }
-        var versions = new HashSet<Long>();
-        for (Tag tag : tags) {
-            if (!tag.weak() && tag.opaque().matches("[0-9]{1,18}")) {
-                versions.add(Long.parseLong(tag.opaque()));
+    public static Preconditions preconditions(HttpHeaders headers) {
+        var ifMatch = parse("If-Match", headers.getRequestHeader(HttpHeaders.IF_MATCH));
+        var ifNoneMatch = parse("If-None-Match", headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH));
+        Set<Long> allowed = null;
+        if (ifMatch != null && !ifMatch.any()) {
+            allowed = new HashSet<>();
+            for (Tag tag : ifMatch.tags()) {
+                if (!tag.weak()) {
+                    versionOf(tag).ifPresent(allowed::add);
+                }
             }
         }
-        return ExpectedVersion.oneOf(versions);
+        var excluded = new HashSet<Long>();
+        if (ifNoneMatch != null && !ifNoneMatch.any()) {
+            ifNoneMatch.tags().forEach(tag -> versionOf(tag).ifPresent(excluded::add));
+        }
+        return new Preconditions(allowed, excluded, ifNoneMatch != null && ifNoneMatch.any());
     }
 
-    /**
-     * Whether an If-None-Match header matches the current entity tag, so a GET can answer 304.
-     *
-     * @throws BadParameterException when the header is not valid entity-tag syntax
-     */
-    public static boolean ifNoneMatchMatches(List<String> headers, String currentTag) {
-        if (headers == null || headers.isEmpty()) {
-            return false;
-        }
-        var tags = parse("If-None-Match", String.join(",", headers));
-        if (tags == null) {
-            return true;
-        }
-        String current = currentTag.substring(1, currentTag.length() - 1);
-        return tags.stream().anyMatch(tag -> tag.opaque().equals(current));
+    /** The version a tag names, if it is one of Quire's: digits exactly as Quire writes them ("1", not "01"). */
+    private static Optional<Long> versionOf(Tag tag) {
+        return tag.opaque().matches("0|[1-9][0-9]{0,17}")
+                ? Optional.of(Long.parseLong(tag.opaque()))
+                : Optional.empty();
     }
 
     private record Tag(boolean weak, String opaque) {}
 
-    /** The tags of a header, or null for {@code *}. */
-    private static List<Tag> parse(String header, String value) {
-        String text = value.trim();
-        if (text.equals("*")) {
+    private record Condition(boolean any, List<Tag> tags) {}
+
+    /** A header's tags, or null when the header is absent. */
+    private static Condition parse(String header, List<String> values) {
+        if (values == null || values.isEmpty()) {
             return null;
+        }
+        String text = String.join(",", values).trim();
+        if (text.equals("*")) {
+            return new Condition(true, List.of());
         }
         var tags = new ArrayList<Tag>();
         int i = 0;
@@ -98,7 +98,7 @@ public final class EntityTags {
         if (tags.isEmpty()) {
             throw new BadParameterException(header, SYNTAX);
         }
-        return tags;
+        return new Condition(false, tags);
     }
 
     /** etagc: any visible character but the double quote, and non-ASCII text. */

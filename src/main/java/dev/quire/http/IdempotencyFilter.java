@@ -30,15 +30,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code Idempotency-Key} for every signed-in POST under /api, for any resource: the request's body is read
- * (within the body limit) and fingerprinted, and {@link IdempotencyService} decides whether it runs. If it runs,
- * its response is held back until a successful one has been recorded, so a retry can never arrive before there
- * is something to replay; a replay carries {@code Idempotent-Replayed: true}. Keys are scoped per account;
- * anonymous requests are not covered.
+ * {@code Idempotency-Key} for the signed-in POSTs of the routes it is given (the creating ones: never sign-in,
+ * whose response holds a token that must not be stored). The request's body is read (within the body limit)
+ * and fingerprinted, and {@link IdempotencyService} decides whether it runs. If it runs, its response is held back
+ * until it has been recorded, so a retry can never arrive before there is something to replay; a replay carries
+ * {@code Idempotent-Replayed: true}. Responses are kept as text: the routes given must answer JSON.
+ *
+ * <p>What is recorded: every answer but a refusal (4xx) and a 503, which change nothing and so free the key for a
+ * corrected retry. A 500 is recorded too: whether its change happened is unknown, and it must not happen twice.
  */
 public final class IdempotencyFilter extends HttpFilter {
     public static final String HEADER = "Idempotency-Key";
@@ -50,16 +54,19 @@ public final class IdempotencyFilter extends HttpFilter {
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
     private final transient IdempotencyService keys;
+    private final transient List<Pattern> routes;
 
-    public IdempotencyFilter(IdempotencyService keys) {
+    /** @param routes the paths (within the application, as regular expressions) whose POSTs are covered */
+    public IdempotencyFilter(IdempotencyService keys, List<String> routes) {
         this.keys = keys;
+        this.routes = routes.stream().map(Pattern::compile).toList();
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String key = request.getHeader(HEADER);
-        if (key == null || !"POST".equals(request.getMethod()) || !ApiPaths.isUnderApi(request)
+        if (key == null || !"POST".equals(request.getMethod()) || !covers(request)
                 || !(request.getUserPrincipal() instanceof SessionPrincipal caller)) {
             chain.doFilter(request, response);
             return;
@@ -90,40 +97,41 @@ public final class IdempotencyFilter extends HttpFilter {
         run(request, response, chain, scope, key, body);
     }
 
+    private boolean covers(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return routes.stream().anyMatch(route -> route.matcher(path).matches());
+    }
+
     private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String scope,
             String key, byte[] body) throws IOException, ServletException {
         var held = new HeldResponse(response);
-        boolean recorded = false;
         try {
             chain.doFilter(new ReplayableBodyRequest(request, body), held);
             held.flushWriter();
-            int status = held.getStatus();
-            if (status >= 200 && status < 300) {
-                var headers = new LinkedHashMap<String, String>();
-                for (String name : KEPT_HEADERS) {
-                    String value = response.getHeader(name);
-                    if (value != null) {
-                        headers.put(name, value);
-                    }
-                }
-                keys.complete(scope, key, new StoredResponse(status, headers,
-                        held.body().toString(StandardCharsets.UTF_8)));
-                recorded = true;
-            }
+            settle(scope, key, held.getStatus(), response, held);
         } finally {
-            if (!recorded) {
-                // the request failed and changed nothing: a retry with the key may run afresh
-                releaseQuietly(scope, key);
-            }
             held.release();
         }
     }
 
-    private void releaseQuietly(String scope, String key) {
+    /** Records the answer, or frees the key when the request was refused; never frees it after a change. */
+    private void settle(String scope, String key, int status, HttpServletResponse response, HeldResponse held) {
         try {
-            keys.release(scope, key);
+            if ((status >= 400 && status < 500) || status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+                keys.release(scope, key);
+                return;
+            }
+            var headers = new LinkedHashMap<String, String>();
+            for (String name : KEPT_HEADERS) {
+                String value = response.getHeader(name);
+                if (value != null) {
+                    headers.put(name, value);
+                }
+            }
+            keys.complete(scope, key, new StoredResponse(status, headers, held.body().toString(StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
-            log.warn("Could not release an idempotency key; it frees itself when its lease ends", e);
+            // the key stays claimed and unanswered: retries are told its outcome is unknown, never run again
+            log.error("Could not record the answer to an idempotent request; its key stays unanswered", e);
         }
     }
 
@@ -143,12 +151,19 @@ public final class IdempotencyFilter extends HttpFilter {
         }
     }
 
-    /** What makes two requests the same request: method, path, query, content type and body, byte for byte. */
+    /**
+     * What makes two requests the same request: method, path, query, media type (without parameters such as
+     * charset, which JSON does not need) and body, byte for byte.
+     */
     private static String fingerprint(HttpServletRequest request, byte[] body) {
+        String contentType = String.valueOf(request.getContentType());
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim()
+                .toLowerCase(java.util.Locale.ROOT);
         try {
             var digest = MessageDigest.getInstance("SHA-256");
             for (String part : new String[] {request.getMethod(), request.getRequestURI(),
-                    String.valueOf(request.getQueryString()), String.valueOf(request.getContentType())}) {
+                    String.valueOf(request.getQueryString()), mediaType}) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }

@@ -15,11 +15,12 @@ import javax.sql.DataSource;
 /**
  * The rules of idempotent requests: the first request with a key in a scope runs; a retry with the same
  * fingerprint gets its response again; the key with another request is refused (422), and so is a retry while the
- * first is still running (409). Keys live 24 hours, in the database, so they hold across restarts and instances.
+ * first has not answered (409). A first request that never answers is never run again: its outcome is unknown.
+ * Keys live 24 hours, in the database, so they hold across restarts and instances.
  */
 public final class IdempotencyService {
     public static final Duration RETENTION = Duration.ofHours(24);
-    /** How long a first request may hold its key before a retry presumes it died and runs in its place. */
+    /** How long a first request may take before its key is reported as unfinished rather than still running. */
     static final Duration LEASE = Duration.ofMinutes(1);
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
     private static final int ATTEMPTS = 3;
@@ -58,9 +59,7 @@ public final class IdempotencyService {
                 continue; // deleted between our insert and our read: try the insert again
             }
             var found = existing.get();
-            boolean expired = !found.expiresAt().isAfter(now);
-            boolean abandoned = found.status() == null && !found.lockedUntil().isAfter(now);
-            if (expired || (abandoned && found.fingerprint().equals(fingerprint))) {
+            if (!found.expiresAt().isAfter(now)) {
                 if (store.replace(found, claim)) {
                     return Optional.empty();
                 }
@@ -70,11 +69,11 @@ public final class IdempotencyService {
                 throw new IdempotencyKeyReusedException();
             }
             if (found.status() == null) {
-                throw new RequestInProgressException();
+                throw new RequestInProgressException(!found.lockedUntil().isAfter(now));
             }
             return Optional.of(new StoredResponse(found.status(), parseHeaders(found.headers()), found.body()));
         }
-        throw new RequestInProgressException();
+        throw new RequestInProgressException(false);
     }
 
     /** Keeps the response of the request that holds the key, for its retries to get again. */
@@ -82,7 +81,7 @@ public final class IdempotencyService {
         store.complete(scope, key, response.status(), formatHeaders(response.headers()), response.body());
     }
 
-    /** Gives the key up (the request failed and changed nothing), so a retry runs afresh. */
+    /** Gives the key up: the request was refused and changed nothing, so a corrected retry runs afresh. */
     public void release(String scope, String key) {
         store.delete(scope, key);
     }

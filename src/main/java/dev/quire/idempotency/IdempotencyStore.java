@@ -8,7 +8,7 @@ interface IdempotencyStore {
 
     /**
      * @param status null while the first request runs; then its response: {@code headers} as "Name: value" lines
-     * @param lockedUntil until when a running first request holds the key; after that it is presumed dead
+     * @param lockedUntil by when the first request should long have answered; after that it is reported unfinished
      */
     record KeyRecord(String scope, String key, String fingerprint, Integer status, String headers, String body,
                      Instant lockedUntil, Instant expiresAt) {}
@@ -19,8 +19,7 @@ interface IdempotencyStore {
     Optional<KeyRecord> find(String scope, String key);
 
     /**
-     * Replaces {@code stale} (expired, or abandoned by a request that died) with {@code claim}, only if the row
-     * is still exactly as read.
+     * Replaces {@code stale} (an expired key) with {@code claim}, only if the row is still exactly as read.
      *
      * @return false when another request changed it first
      */

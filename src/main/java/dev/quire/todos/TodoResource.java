@@ -8,7 +8,7 @@ import dev.quire.http.MergePatch;
 import dev.quire.identity.AccountId;
 import dev.quire.identity.Authenticated;
 import dev.quire.shared.BadParameterException;
-import dev.quire.shared.ExpectedVersion;
+import dev.quire.shared.PreconditionFailedException;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.Text;
 import jakarta.servlet.http.HttpServletRequest;
@@ -88,8 +88,12 @@ public final class TodoResource {
     public Response get(@Context SecurityContext security, @Context HttpServletRequest request,
             @Context HttpHeaders headers, @PathParam("id") String id) {
         var todo = todos.get(owner(security), id);
+        var preconditions = EntityTags.preconditions(headers);
         String tag = EntityTags.of(todo.version());
-        if (EntityTags.ifNoneMatchMatches(headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH), tag)) {
+        if (!preconditions.passesIfMatch(todo.version())) {
+            throw new PreconditionFailedException("The todo");
+        }
+        if (!preconditions.passesIfNoneMatch(todo.version())) {
             return Response.notModified().header(HttpHeaders.ETAG, tag).cacheControl(REVALIDATE).build();
         }
         return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, tag).cacheControl(REVALIDATE)
@@ -100,7 +104,7 @@ public final class TodoResource {
     @Path("{id}")
     public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
             @Context HttpHeaders headers, @PathParam("id") String id, TodoRequest body) {
-        var todo = todos.replace(owner(security), id, ifMatch(headers),
+        var todo = todos.replace(owner(security), id, EntityTags.preconditions(headers),
                 new TodoInput(body.title(), body.completed(), body.order()));
         return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, EntityTags.of(todo.version()))
                 .build();
@@ -117,7 +121,7 @@ public final class TodoResource {
                 patch.has("completed") ? patch.bool("completed") : null,
                 patch.has("order") ? patch.integer("order") : null);
         patch.check();
-        var todo = todos.patch(owner(security), id, ifMatch(headers), changes);
+        var todo = todos.patch(owner(security), id, EntityTags.preconditions(headers), changes);
         return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, EntityTags.of(todo.version()))
                 .build();
     }
@@ -126,7 +130,7 @@ public final class TodoResource {
     @Path("{id}")
     public Response delete(@Context SecurityContext security, @Context HttpHeaders headers,
             @PathParam("id") String id) {
-        todos.delete(owner(security), id, ifMatch(headers));
+        todos.delete(owner(security), id, EntityTags.preconditions(headers));
         return Response.noContent().build();
     }
 
@@ -146,9 +150,6 @@ public final class TodoResource {
         return Authenticated.session(security).accountId();
     }
 
-    private static ExpectedVersion ifMatch(HttpHeaders headers) {
-        return EntityTags.ifMatch(headers.getRequestHeader(HttpHeaders.IF_MATCH));
-    }
 
 
     /**
@@ -176,12 +177,11 @@ public final class TodoResource {
         }
         String search = parameters.getFirst("q");
         if (search != null) {
-            search = search.trim();
             if (Text.length(search) > TodoService.MAX_TITLE_LENGTH || Text.isUnsafe(search, false)) {
                 errors.add(new FieldError("q", "must be at most " + TodoService.MAX_TITLE_LENGTH
                         + " characters of text"));
             }
-            search = search.isEmpty() ? null : search;
+            search = search.isBlank() ? null : search.trim();
         }
         String sortText = parameters.getFirst("sort");
         var sort = sortText == null ? Optional.of(TodoSort.ORDER) : TodoSort.fromWireName(sortText);

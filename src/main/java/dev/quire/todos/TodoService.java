@@ -4,10 +4,10 @@ import dev.quire.db.Jdbc;
 import dev.quire.identity.AccountId;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.ConcurrentUpdateException;
-import dev.quire.shared.ExpectedVersion;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.Ids;
 import dev.quire.shared.PreconditionFailedException;
+import dev.quire.shared.Preconditions;
 import dev.quire.shared.Text;
 import dev.quire.shared.ValidationException;
 import dev.quire.todos.TodoStore.After;
@@ -30,15 +30,16 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 /**
- * The todo rules: what a valid todo is, that each account reaches only its own, and that writes are
- * conditional on the version they were based on, so no update is ever lost.
+ * The todo rules: what a valid todo is, that each account reaches only its own, and that every write is
+ * conditional on the version it was based on, so of two writers based on one version only one can win.
  */
 public final class TodoService {
     static final int MAX_TITLE_LENGTH = 500;
     /** JSON numbers beyond 2^53 lose precision in JavaScript clients: orders stay within them. */
     static final long MAX_ORDER = (1L << 53) - 1;
-    /** How often an unconditional write re-reads and retries when another writer got in first. */
-    private static final int ATTEMPTS = 3;
+    /** The earliest and latest creation times a cursor may carry: anything else was not made by Quire. */
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final String CURSOR_VERSION = "t1";
 
     private final TodoStore store;
@@ -98,10 +99,13 @@ public final class TodoService {
     /**
      * Replaces title and completion (and the order, when given).
      *
+     * @throws TodoNotFoundException when there is no such todo of this owner
+     * @throws PreconditionFailedException when the todo's version fails the request's preconditions
      * @throws ValidationException naming each invalid field
-     * @throws PreconditionFailedException when {@code expected} names versions and the todo is at none of them
+     * @throws ConcurrentUpdateException when another write got in between this one's read and write
      */
-    public Todo replace(AccountId owner, String id, ExpectedVersion expected, TodoInput input) {
+    public Todo replace(AccountId owner, String id, Preconditions preconditions, TodoInput input) {
+        var current = current(owner, id, preconditions);
         var errors = new ArrayList<FieldError>();
         String title = title(input.title(), errors);
         Long order = order(input.order(), errors);
@@ -109,24 +113,27 @@ public final class TodoService {
             throw new ValidationException(errors);
         }
         boolean completed = input.completed() != null && input.completed();
-        return write(owner, id, expected, current ->
+        return write(current, preconditions,
                 new TodoRecordUpdates(title, completed, order != null ? order : current.position()));
     }
 
     /**
      * Changes the fields the patch sets.
      *
+     * @throws TodoNotFoundException when there is no such todo of this owner
+     * @throws PreconditionFailedException when the todo's version fails the request's preconditions
      * @throws ValidationException naming each invalid field
-     * @throws PreconditionFailedException when {@code expected} names versions and the todo is at none of them
+     * @throws ConcurrentUpdateException when another write got in between this one's read and write
      */
-    public Todo patch(AccountId owner, String id, ExpectedVersion expected, TodoPatch patch) {
+    public Todo patch(AccountId owner, String id, Preconditions preconditions, TodoPatch patch) {
+        var current = current(owner, id, preconditions);
         var errors = new ArrayList<FieldError>();
         String title = patch.title() == null ? null : title(patch.title(), errors);
         Long order = order(patch.order(), errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        return write(owner, id, expected, current -> new TodoRecordUpdates(
+        return write(current, preconditions, new TodoRecordUpdates(
                 title != null ? title : current.title(),
                 patch.completed() != null ? patch.completed() : current.completed(),
                 order != null ? order : current.position()));
@@ -134,19 +141,14 @@ public final class TodoService {
 
     /**
      * @throws TodoNotFoundException when there is no such todo of this owner
-     * @throws PreconditionFailedException when {@code expected} names versions and the todo is at none of them
+     * @throws PreconditionFailedException when the todo's version fails the request's preconditions
+     * @throws ConcurrentUpdateException when another write got in between this one's read and delete
      */
-    public void delete(AccountId owner, String id, ExpectedVersion expected) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            var current = find(owner, id);
-            if (!expected.admits(current.version())) {
-                throw new PreconditionFailedException("The todo");
-            }
-            if (store.delete(owner, current.id(), current.version())) {
-                return;
-            }
+    public void delete(AccountId owner, String id, Preconditions preconditions) {
+        var current = current(owner, id, preconditions);
+        if (!store.delete(owner, current.id(), current.version())) {
+            throw lostRace(preconditions);
         }
-        throw new ConcurrentUpdateException("The todo");
     }
 
     /** Deletes every completed todo of the owner. */
@@ -154,30 +156,34 @@ public final class TodoService {
         return store.deleteCompleted(owner);
     }
 
-    private interface Change {
-        TodoRecordUpdates apply(TodoRecord current);
+    /**
+     * The todo a write is about, once it has passed the request's preconditions. Checked before the request's
+     * content, as RFC 9110 asks: a stale If-Match is 412 whatever the body says.
+     */
+    private TodoRecord current(AccountId owner, String id, Preconditions preconditions) {
+        var current = find(owner, id);
+        if (!preconditions.admitsWrite(current.version())) {
+            throw new PreconditionFailedException("The todo");
+        }
+        return current;
+    }
+
+    /** Writes over exactly the version read; a writer that lost the race changed nothing. */
+    private Todo write(TodoRecord current, Preconditions preconditions, TodoRecordUpdates updates) {
+        if (updates.equals(new TodoRecordUpdates(current.title(), current.completed(), current.position()))) {
+            return todo(current);
+        }
+        return todo(store.update(current, updates, now()).orElseThrow(() -> lostRace(preconditions)));
     }
 
     /**
-     * Read, change, and write conditionally on the version read. A conditional request (If-Match) that loses to
-     * another writer gets 412; an unconditional one is re-applied to the newer version, a few times at most.
+     * Another write got in between this one's read and write. A request conditional on the version it named
+     * (If-Match) now fails that condition: 412. An unconditional one gets 409: fetch again and retry.
      */
-    private Todo write(AccountId owner, String id, ExpectedVersion expected, Change change) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            var current = find(owner, id);
-            if (!expected.admits(current.version())) {
-                throw new PreconditionFailedException("The todo");
-            }
-            var updates = change.apply(current);
-            if (updates.equals(new TodoRecordUpdates(current.title(), current.completed(), current.position()))) {
-                return todo(current);
-            }
-            var written = store.update(current, updates, now());
-            if (written.isPresent()) {
-                return todo(written.get());
-            }
-        }
-        throw new ConcurrentUpdateException("The todo");
+    private static RuntimeException lostRace(Preconditions preconditions) {
+        return preconditions.ifMatch() != null
+                ? new PreconditionFailedException("The todo")
+                : new ConcurrentUpdateException("The todo");
     }
 
     private TodoRecord find(AccountId owner, String id) {
@@ -248,7 +254,12 @@ public final class TodoService {
         try {
             switch (sort) {
                 case ORDER, ORDER_DESC -> Long.parseLong(value);
-                case CREATED, CREATED_DESC -> Instant.parse(value);
+                case CREATED, CREATED_DESC -> {
+                    var instant = Instant.parse(value);
+                    if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+                        return false;
+                    }
+                }
                 default -> { }
             }
             return true;

@@ -78,12 +78,19 @@ class IdempotencyServiceTest {
     }
 
     @Test
-    void aFirstRequestThatDiedIsReplacedByItsRetryOnceItsLeaseEnds() {
+    void aFirstRequestThatNeverAnsweredIsNeverRunAgain() {
         keys.begin("acct_a", "key-1", "fp");
 
         clock.advance(IdempotencyService.LEASE.minusMillis(1));
-        assertThatThrownBy(() -> keys.begin("acct_a", "key-1", "fp")).isInstanceOf(RequestInProgressException.class);
+        assertThatThrownBy(() -> keys.begin("acct_a", "key-1", "fp")).isInstanceOf(RequestInProgressException.class)
+                .hasMessageContaining("still being processed");
         clock.advance(Duration.ofMillis(1));
+        assertThatThrownBy(() -> keys.begin("acct_a", "key-1", "fp")).isInstanceOf(RequestInProgressException.class)
+                .hasMessageContaining("never finished");
+        clock.advance(Duration.ofHours(23));
+        assertThatThrownBy(() -> keys.begin("acct_a", "key-1", "fp")).isInstanceOf(RequestInProgressException.class);
+        // once the key has expired it is a new key
+        clock.advance(Duration.ofHours(1));
         assertThat(keys.begin("acct_a", "key-1", "fp")).isEmpty();
     }
 

@@ -276,37 +276,39 @@ abstract class TodoApiSuite {
             assertThat(errorFields(response)).containsExactly("cursor");
         }
 
-        @Test
-        void pagingWhileOtherTodosComeAndGoReturnsEverySurvivorExactlyOnce() throws Exception {
+        /**
+         * The issue's case (the default order, 250 todos) and every other sort, where newcomers can also land
+         * before the cursor: survivors are seen exactly once, nothing at all twice.
+         */
+        @ParameterizedTest
+        @ValueSource(strings = {"order", "-order", "createdAt", "-createdAt", "title", "-title"})
+        void pagingWhileOtherTodosComeAndGoReturnsEverySurvivorExactlyOnce(String sort) throws Exception {
+            int count = sort.equals("order") ? 250 : 100;
             var owner = owner("churn");
             var originals = new ArrayList<String>();
-            for (int i = 0; i < 250; i++) {
-                originals.add(owner.created("original " + i).path("id").asText());
+            for (int i = 0; i < count; i++) {
+                originals.add(owner.created(String.format("original %03d", i)).path("id").asText());
             }
             var doomed = new HashSet<String>();
-            for (int i = 0; i < 250; i += 10) {
+            for (int i = 0; i < count; i += 10) {
                 doomed.add(originals.get(i));
             }
             var stop = new AtomicBoolean();
             var pool = Executors.newSingleThreadExecutor();
             try {
-                // meanwhile: new todos arrive, and every tenth original is deleted
+                // meanwhile: newcomers arrive (their titles sort before and after the originals), and every tenth
+                // original is deleted
                 Future<?> churn = pool.submit(() -> {
                     var toDelete = new ArrayList<>(doomed);
-                    int i = 0;
-                    while (!stop.get() && i < 200) {
-                        owner.created("newcomer " + i);
+                    for (int i = 0; i < toDelete.size() || (!stop.get() && i < 200); i++) {
+                        owner.created((i % 2 == 0 ? "a newcomer " : "z newcomer ") + i);
                         if (i < toDelete.size()) {
                             owner.request("DELETE", "/api/todos/" + toDelete.get(i)).send();
                         }
-                        i++;
-                    }
-                    for (; i < toDelete.size(); i++) {
-                        owner.request("DELETE", "/api/todos/" + toDelete.get(i)).send();
                     }
                 });
                 var seen = new ArrayList<String>();
-                String next = "/api/todos?limit=7";
+                String next = "/api/todos?limit=7&sort=" + sort;
                 while (next != null) {
                     var page = owner.get(next);
                     assertThat(page.status()).isEqualTo(200);
@@ -323,6 +325,19 @@ abstract class TodoApiSuite {
             } finally {
                 pool.shutdownNow();
             }
+        }
+
+        @Test
+        void aCursorCarryingATimeNoTodoCanHaveIs400() {
+            var owner = owner("timetravel");
+            String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    ("t1\ncreatedAt\n" + "0".repeat(16) + "\n+1000000000-01-01T00:00:00Z\ntodo_01JD3Q9Z8K4M2N6P7R8S9T0V1W")
+                            .getBytes(StandardCharsets.UTF_8));
+
+            var response = owner.get("/api/todos?sort=createdAt&cursor=" + forged);
+
+            assertProblem(response, 400);
+            assertThat(errorFields(response)).containsExactly("cursor");
         }
     }
 
@@ -394,17 +409,69 @@ abstract class TodoApiSuite {
             assertThat(owner.get(path(todo)).json().path("version").asLong()).isEqualTo(2);
         }
 
+        /**
+         * Without If-Match, writes are still conditional on the version each one read: of writers that read the
+         * same version only one may win, so no two successes may share a version, and the last one stands.
+         */
         @Test
-        void concurrentUnconditionalPatchesAllApplyWithoutALostUpdate() throws Exception {
-            var owner = owner("counter");
+        void concurrentUnconditionalWritesNeverBothWinOnOneVersion() throws Exception {
+            var owner = owner("racers");
             var todo = owner.created("base");
-            // each writer sets a different field value; every one must land in its own version
-            var statuses = concurrently(6, i -> owner.request("PATCH", path(todo))
-                    .json("{\"order\":" + (100 + i) + "}").send().status());
 
-            assertThat(statuses).allSatisfy(status -> assertThat(status).isIn(200, 409));
-            long applied = statuses.stream().filter(status -> status == 200).count();
-            assertThat(owner.get(path(todo)).json().path("version").asLong()).isEqualTo(1 + applied);
+            var responses = concurrently(12, i -> owner.request("PUT", path(todo))
+                    .json("{\"title\":\"writer " + i + "\",\"completed\":" + (i % 2 == 0) + "}").send());
+
+            assertThat(responses).allSatisfy(response -> assertThat(response.status()).isIn(200, 409));
+            var winners = responses.stream().filter(response -> response.status() == 200).toList();
+            var versions = winners.stream().map(response -> response.json().path("version").asLong()).toList();
+            assertThat(versions).doesNotHaveDuplicates();
+            var last = winners.stream().max(java.util.Comparator.comparingLong(
+                    response -> response.json().path("version").asLong())).orElseThrow();
+            var current = owner.get(path(todo)).json();
+            assertThat(current.path("version").asLong()).isEqualTo(1 + winners.size());
+            assertThat(current.path("title").asText()).isEqualTo(last.json().path("title").asText());
+            assertThat(current.path("completed")).isEqualTo(last.json().path("completed"));
+        }
+
+        @Test
+        void aStaleIfMatchOnAReadIs412() {
+            var owner = owner("readmatch");
+            var todo = owner.created("x");
+
+            assertProblem(owner.request("GET", path(todo)).header("If-Match", "\"2\"").send(), 412);
+            assertThat(owner.request("GET", path(todo)).header("If-Match", "\"1\"").send().status()).isEqualTo(200);
+        }
+
+        @Test
+        void anIfNoneMatchOnAWriteRefusesItWhenItMatches() {
+            var owner = owner("nonematch");
+            var todo = owner.created("exists");
+
+            assertProblem(owner.request("PUT", path(todo)).header("If-None-Match", "*").json("{\"title\":\"y\"}")
+                    .send(), 412);
+            assertProblem(owner.request("PATCH", path(todo)).header("If-None-Match", "W/\"1\"")
+                    .json("{\"title\":\"y\"}").send(), 412);
+            assertThat(owner.request("PATCH", path(todo)).header("If-None-Match", "\"5\"").json("{\"title\":\"y\"}")
+                    .send().status()).isEqualTo(200);
+        }
+
+        @Test
+        void strongComparisonIsOfTheExactTag() {
+            var owner = owner("exacttag");
+            var todo = owner.created("x");
+
+            assertProblem(owner.request("PATCH", path(todo)).header("If-Match", "\"01\"").json("{\"title\":\"y\"}")
+                    .send(), 412);
+        }
+
+        @Test
+        void aStaleIfMatchIs412EvenWhenTheBodyIsInvalid() {
+            var owner = owner("order412");
+            var todo = owner.created("x");
+            owner.request("PATCH", path(todo)).json("{\"title\":\"y\"}").send();
+
+            assertProblem(owner.request("PATCH", path(todo)).header("If-Match", "\"1\"").json("{\"title\":\"  \"}")
+                    .send(), 412);
         }
     }
 
@@ -664,6 +731,34 @@ abstract class TodoApiSuite {
             assertThat(created.stream().map(response -> response.json().path("id").asText()).distinct()).hasSize(1);
             assertThat(created.stream().filter(response -> response.header("Idempotent-Replayed") == null)).hasSize(1);
             assertThat(titles(owner.get("/api/todos"))).containsExactly("once");
+        }
+
+        @Test
+        void aCharsetOnTheContentTypeIsTheSameRequest() {
+            var owner = owner("charset");
+            post(owner, "charset-1", "{\"title\":\"x\"}");
+
+            var retry = owner.request("POST", "/api/todos").header("Idempotency-Key", "charset-1")
+                    .header("Content-Type", "application/json; charset=UTF-8").body("{\"title\":\"x\"}").send();
+
+            assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        }
+
+        @Test
+        void signInIsNeverReplayedSoNoTokenIsStored() {
+            var owner = owner("signinkey");
+            var signIn = (java.util.function.Supplier<Http.Response>) () -> http.request("POST", "/api/sessions")
+                    .header("Authorization", owner.caller.bearer()).header("Idempotency-Key", "sign-in-1")
+                    .json("{\"email\":\"" + owner.caller.email() + "\",\"password\":\"" + Identities.PASSWORD + "\"}")
+                    .send();
+
+            var first = signIn.get();
+            var second = signIn.get();
+
+            assertThat(first.status()).isEqualTo(201);
+            assertThat(second.status()).isEqualTo(201);
+            assertThat(second.header("Idempotent-Replayed")).isNull();
+            assertThat(second.json().path("token").asText()).isNotEqualTo(first.json().path("token").asText());
         }
 
         @Test

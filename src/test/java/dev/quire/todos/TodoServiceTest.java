@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.quire.identity.AccountId;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.ConcurrentUpdateException;
-import dev.quire.shared.ExpectedVersion;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.Ids;
 import dev.quire.shared.PreconditionFailedException;
+import dev.quire.shared.Preconditions;
 import dev.quire.shared.ValidationException;
 import dev.quire.support.MutableClock;
 import dev.quire.todos.TodoStore.TodoRecord;
@@ -50,8 +50,12 @@ class TodoServiceTest {
         return catchThrowableOfType(ValidationException.class, action::run).errors();
     }
 
-    static ExpectedVersion version(long version) {
-        return ExpectedVersion.oneOf(Set.of(version));
+    static Preconditions ifMatch(long... versions) {
+        var set = new java.util.HashSet<Long>();
+        for (long version : versions) {
+            set.add(version);
+        }
+        return new Preconditions(set, Set.of(), false);
     }
 
     @Nested
@@ -185,7 +189,7 @@ class TodoServiceTest {
 
         @Test
         void aPatchChangesOnlyTheFieldsItSets() {
-            var patched = todos.patch(owner, todo.id().value(), ExpectedVersion.ANY, new TodoPatch(null, true, null));
+            var patched = todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch(null, true, null));
 
             assertThat(patched.title()).isEqualTo("Draft");
             assertThat(patched.completed()).isTrue();
@@ -197,9 +201,9 @@ class TodoServiceTest {
 
         @Test
         void aReplacementResetsCompletionButKeepsThePlaceUnlessGiven() {
-            todos.patch(owner, todo.id().value(), ExpectedVersion.ANY, new TodoPatch(null, true, 9L));
+            todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch(null, true, 9L));
 
-            var replaced = todos.replace(owner, todo.id().value(), ExpectedVersion.ANY, new TodoInput("Final", null, null));
+            var replaced = todos.replace(owner, todo.id().value(), Preconditions.NONE, new TodoInput("Final", null, null));
 
             assertThat(replaced.title()).isEqualTo("Final");
             assertThat(replaced.completed()).isFalse();
@@ -209,117 +213,111 @@ class TodoServiceTest {
 
         @Test
         void aReplacementNeedsATitle() {
-            assertThat(errorsOf(() -> todos.replace(owner, todo.id().value(), ExpectedVersion.ANY,
+            assertThat(errorsOf(() -> todos.replace(owner, todo.id().value(), Preconditions.NONE,
                     new TodoInput(null, true, null)))).containsExactly(new FieldError("title", "is required"));
         }
 
         @Test
         void aChangeThatChangesNothingKeepsTheVersion() {
-            var same = todos.patch(owner, todo.id().value(), ExpectedVersion.ANY, new TodoPatch("Draft", false, null));
+            var same = todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch("Draft", false, null));
 
             assertThat(same).isEqualTo(todo);
         }
 
         @Test
         void aStaleVersionChangesNothing() {
-            todos.patch(owner, todo.id().value(), version(1), new TodoPatch("Second", null, null));
+            todos.patch(owner, todo.id().value(), ifMatch(1), new TodoPatch("Second", null, null));
 
-            assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), version(1),
+            assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), ifMatch(1),
                     new TodoPatch("Lost update", null, null))).isInstanceOf(PreconditionFailedException.class);
-            assertThatThrownBy(() -> todos.replace(owner, todo.id().value(), version(1),
+            assertThatThrownBy(() -> todos.replace(owner, todo.id().value(), ifMatch(1),
                     new TodoInput("Lost update", null, null))).isInstanceOf(PreconditionFailedException.class);
-            assertThatThrownBy(() -> todos.delete(owner, todo.id().value(), version(1)))
+            assertThatThrownBy(() -> todos.delete(owner, todo.id().value(), ifMatch(1)))
                     .isInstanceOf(PreconditionFailedException.class);
             assertThat(todos.get(owner, todo.id().value()).title()).isEqualTo("Second");
         }
 
         @Test
         void aMatchingVersionAmongSeveralIsAccepted() {
-            var patched = todos.patch(owner, todo.id().value(), ExpectedVersion.oneOf(Set.of(7L, 1L)),
-                    new TodoPatch("Kept", null, null));
+            var patched = todos.patch(owner, todo.id().value(), ifMatch(7, 1), new TodoPatch("Kept", null, null));
 
             assertThat(patched.title()).isEqualTo("Kept");
         }
 
         @Test
-        void anUnconditionalChangeIsReappliedOnTopOfAWriteThatGotInFirst() {
-            var racing = new InMemoryTodoStore() {
-                int interruptions = 1;
-
-                @Override
-                public synchronized Optional<TodoRecord> update(TodoRecord previous, TodoRecordUpdates updates,
-                        Instant now) {
-                    if (interruptions-- > 0) {
-                        // another writer completes the todo between this write's read and its write
-                        super.update(previous, new TodoRecordUpdates(previous.title(), true, previous.position()), now);
-                    }
-                    return super.update(previous, updates, now);
-                }
-            };
-            var service = new TodoService(racing, clock);
-            var racedTodo = service.create(owner, new TodoInput("Raced", null, null));
-
-            var patched = service.patch(owner, racedTodo.id().value(), ExpectedVersion.ANY,
-                    new TodoPatch("Renamed", null, null));
-
-            // neither change is lost: the rename applied to the version that the other writer had completed
-            assertThat(patched.title()).isEqualTo("Renamed");
-            assertThat(patched.completed()).isTrue();
-            assertThat(patched.version()).isEqualTo(3);
+        void anIfNoneMatchNamingTheCurrentVersionOrAnyRefusesTheWrite() {
+            for (var condition : List.of(new Preconditions(null, Set.of(1L), false),
+                    new Preconditions(null, Set.of(), true))) {
+                assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), condition,
+                        new TodoPatch("No", null, null))).isInstanceOf(PreconditionFailedException.class);
+            }
+            assertThat(todos.patch(owner, todo.id().value(), new Preconditions(null, Set.of(9L), false),
+                    new TodoPatch("Yes", null, null)).title()).isEqualTo("Yes");
         }
 
         @Test
-        void aConditionalChangeThatLosesTheRaceIsAPreconditionFailure() {
-            var racing = new InMemoryTodoStore() {
-                @Override
-                public synchronized Optional<TodoRecord> update(TodoRecord previous, TodoRecordUpdates updates,
-                        Instant now) {
-                    super.update(previous, new TodoRecordUpdates("Other writer", false, previous.position()), now);
-                    return super.update(previous, updates, now);
-                }
-            };
-            var service = new TodoService(racing, clock);
-            var racedTodo = service.create(owner, new TodoInput("Raced", null, null));
+        void preconditionsAreCheckedBeforeTheContent() {
+            todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch("Second", null, null));
 
-            assertThatThrownBy(() -> service.patch(owner, racedTodo.id().value(), version(1),
+            // a stale If-Match with an invalid body: 412, not 422
+            assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), ifMatch(1), new TodoPatch("  ", null, null)))
+                    .isInstanceOf(PreconditionFailedException.class);
+        }
+
+        /** A store in which another writer changes the todo between each read and write of the service. */
+        class RacingStore extends InMemoryTodoStore {
+            @Override
+            public synchronized Optional<TodoRecord> update(TodoRecord previous, TodoRecordUpdates updates,
+                    Instant now) {
+                super.update(previous, new TodoRecordUpdates("Other writer", true, previous.position()), now);
+                return super.update(previous, updates, now);
+            }
+        }
+
+        @Test
+        void anUnconditionalWriteThatLosesTheRaceChangesNothing() {
+            var racing = new RacingStore();
+            var service = new TodoService(racing, clock);
+            var raced = service.create(owner, new TodoInput("Raced", null, null));
+
+            assertThatThrownBy(() -> service.patch(owner, raced.id().value(), Preconditions.NONE,
+                    new TodoPatch("Mine", null, null))).isInstanceOf(ConcurrentUpdateException.class);
+            assertThatThrownBy(() -> service.replace(owner, raced.id().value(), Preconditions.NONE,
+                    new TodoInput("Mine", null, null))).isInstanceOf(ConcurrentUpdateException.class);
+            // the other writer's change stands, untouched
+            var current = service.get(owner, raced.id().value());
+            assertThat(current.title()).isEqualTo("Other writer");
+            assertThat(current.completed()).isTrue();
+        }
+
+        @Test
+        void aConditionalWriteThatLosesTheRaceChangesNothing() {
+            var racing = new RacingStore();
+            var service = new TodoService(racing, clock);
+            var raced = service.create(owner, new TodoInput("Raced", null, null));
+
+            assertThatThrownBy(() -> service.patch(owner, raced.id().value(), ifMatch(1),
                     new TodoPatch("Mine", null, null))).isInstanceOf(PreconditionFailedException.class);
-        }
-
-        @Test
-        void writersThatKeepLosingEndInAConflictNotALoop() {
-            var contended = new InMemoryTodoStore() {
-                @Override
-                public synchronized Optional<TodoRecord> update(TodoRecord previous, TodoRecordUpdates updates,
-                        Instant now) {
-                    super.update(previous, new TodoRecordUpdates(previous.title() + "!", false,
-                            previous.position()), now);
-                    return super.update(previous, updates, now);
-                }
-            };
-            var service = new TodoService(contended, clock);
-            var hot = service.create(owner, new TodoInput("Hot", null, null));
-
-            assertThatThrownBy(() -> service.patch(owner, hot.id().value(), ExpectedVersion.ANY,
-                    new TodoPatch(null, true, null))).isInstanceOf(ConcurrentUpdateException.class);
+            assertThat(service.get(owner, raced.id().value()).title()).isEqualTo("Other writer");
         }
 
         @Test
         void anotherAccountCanNeitherChangeNorDelete() {
-            assertThatThrownBy(() -> todos.patch(stranger, todo.id().value(), ExpectedVersion.ANY,
+            assertThatThrownBy(() -> todos.patch(stranger, todo.id().value(), Preconditions.NONE,
                     new TodoPatch("Theirs", null, null))).isInstanceOf(TodoNotFoundException.class);
-            assertThatThrownBy(() -> todos.replace(stranger, todo.id().value(), ExpectedVersion.ANY,
+            assertThatThrownBy(() -> todos.replace(stranger, todo.id().value(), Preconditions.NONE,
                     new TodoInput("Theirs", null, null))).isInstanceOf(TodoNotFoundException.class);
-            assertThatThrownBy(() -> todos.delete(stranger, todo.id().value(), ExpectedVersion.ANY))
+            assertThatThrownBy(() -> todos.delete(stranger, todo.id().value(), Preconditions.NONE))
                     .isInstanceOf(TodoNotFoundException.class);
             assertThat(todos.get(owner, todo.id().value())).isEqualTo(todo);
         }
 
         @Test
         void aDeletedTodoIsGone() {
-            todos.delete(owner, todo.id().value(), version(1));
+            todos.delete(owner, todo.id().value(), ifMatch(1));
 
             assertThatThrownBy(() -> todos.get(owner, todo.id().value())).isInstanceOf(TodoNotFoundException.class);
-            assertThatThrownBy(() -> todos.delete(owner, todo.id().value(), ExpectedVersion.ANY))
+            assertThatThrownBy(() -> todos.delete(owner, todo.id().value(), Preconditions.NONE))
                     .isInstanceOf(TodoNotFoundException.class);
         }
     }
