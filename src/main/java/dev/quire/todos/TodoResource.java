@@ -21,7 +21,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -51,7 +50,7 @@ public final class TodoResource {
     private static final int MAX_LIMIT = 100;
     private static final int MAX_CURSOR_LENGTH = 4096;
     /** A browser or proxy may keep a todo, but must ask again (If-None-Match) before showing it. */
-    private static final CacheControl REVALIDATE = CacheControl.valueOf("private, no-cache");
+    private static final String REVALIDATE = "private, no-cache";
 
     private final TodoService todos;
 
@@ -94,9 +93,9 @@ public final class TodoResource {
             throw new PreconditionFailedException("The todo");
         }
         if (!preconditions.passesIfNoneMatch(todo.version())) {
-            return Response.notModified().header(HttpHeaders.ETAG, tag).cacheControl(REVALIDATE).build();
+            return Response.notModified().header(HttpHeaders.ETAG, tag).header(HttpHeaders.CACHE_CONTROL, REVALIDATE).build();
         }
-        return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, tag).cacheControl(REVALIDATE)
+        return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, tag).header(HttpHeaders.CACHE_CONTROL, REVALIDATE)
                 .build();
     }
 
