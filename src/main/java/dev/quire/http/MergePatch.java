@@ -2,6 +2,7 @@ package dev.quire.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.shared.BadInputException;
+import dev.quire.shared.Change;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.ValidationException;
 import java.util.ArrayList;
@@ -65,6 +66,23 @@ public final class MergePatch {
     public Long integer(String field) {
         return read(field, node -> node.isIntegralNumber() && node.canConvertToLong(), JsonNode::longValue,
                 "must be a whole number");
+    }
+
+    /** The new value of an optional text field: null when the patch leaves it alone, a Change to null to remove it. */
+    public Change<String> optionalText(String field) {
+        return optional(field, this::text);
+    }
+
+    /** The new value of an optional integer field: null when the patch leaves it alone, a Change to null to remove it. */
+    public Change<Long> optionalInteger(String field) {
+        return optional(field, this::integer);
+    }
+
+    private <T> Change<T> optional(String field, Function<String, T> read) {
+        if (!body.has(field)) {
+            return null;
+        }
+        return body.get(field).isNull() ? new Change<>(null) : new Change<>(read.apply(field));
     }
 
     private <T> T read(String field, Predicate<JsonNode> valid, Function<JsonNode, T> value, String expected) {

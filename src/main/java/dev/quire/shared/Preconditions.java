@@ -27,4 +27,23 @@ public record Preconditions(Set<Long> ifMatch, Set<Long> ifNoneMatch, boolean if
     public boolean admitsWrite(long version) {
         return passesIfMatch(version) && passesIfNoneMatch(version);
     }
+
+    /**
+     * Checks a write against the resource's current version, before its content is looked at (RFC 9110).
+     *
+     * @throws PreconditionFailedException when the version fails the request's conditions
+     */
+    public void checkWrite(long version, String what) {
+        if (!admitsWrite(version)) {
+            throw new PreconditionFailedException(what);
+        }
+    }
+
+    /**
+     * The answer to a write that lost the race: another write got in between its read and its write. A request
+     * conditional on the version it named (If-Match) now fails that condition, 412; an unconditional one gets 409.
+     */
+    public DomainException lostRace(String what) {
+        return ifMatch != null ? new PreconditionFailedException(what) : new ConcurrentUpdateException(what);
+    }
 }

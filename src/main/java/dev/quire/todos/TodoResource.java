@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.http.EntityTags;
 import dev.quire.http.Links;
 import dev.quire.http.MergePatch;
+import dev.quire.http.QueryParameters;
+import dev.quire.http.QueryString;
+import dev.quire.shared.BadParameterException;
 import dev.quire.identity.AccountId;
 import dev.quire.identity.Authenticated;
-import dev.quire.shared.BadParameterException;
 import dev.quire.shared.PreconditionFailedException;
-import dev.quire.shared.FieldError;
-import dev.quire.shared.Text;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -29,15 +29,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The caller's todos over HTTP: translates JSON, query parameters and conditional headers to service calls. */
 @Path("/api/todos")
@@ -151,85 +145,30 @@ public final class TodoResource {
 
 
 
-    /**
-     * Reads the list's query parameters strictly: a misspelt, repeated or invalid one is an error, not silently
-     * ignored, and every such parameter is named at once.
-     */
-    static TodoQuery query(MultivaluedMap<String, String> parameters) {
-        var errors = new ArrayList<FieldError>();
-        for (var entry : parameters.entrySet()) {
-            if (!LIST_PARAMETERS.contains(entry.getKey())) {
-                errors.add(new FieldError(entry.getKey(),
-                        "is not a parameter of this list (use completed, q, sort, limit or cursor)"));
-            } else if (entry.getValue().size() > 1) {
-                errors.add(new FieldError(entry.getKey(), "is given more than once"));
-            }
-        }
-        Boolean completed = null;
-        String completedText = parameters.getFirst("completed");
-        if (completedText != null) {
-            if (completedText.equals("true") || completedText.equals("false")) {
-                completed = Boolean.parseBoolean(completedText);
-            } else {
-                errors.add(new FieldError("completed", "must be true or false"));
-            }
-        }
-        String search = parameters.getFirst("q");
-        if (search != null) {
-            if (Text.length(search) > TodoService.MAX_TITLE_LENGTH || Text.isUnsafe(search, false)) {
-                errors.add(new FieldError("q", "must be at most " + TodoService.MAX_TITLE_LENGTH
-                        + " characters of text"));
-            }
-            search = search.isBlank() ? null : search.trim();
-        }
-        String sortText = parameters.getFirst("sort");
-        var sort = sortText == null ? Optional.of(TodoSort.ORDER) : TodoSort.fromWireName(sortText);
-        if (sort.isEmpty()) {
-            errors.add(new FieldError("sort", "must be one of " + TodoSort.wireNames()));
-        }
-        int limit = DEFAULT_LIMIT;
-        String limitText = parameters.getFirst("limit");
-        if (limitText != null) {
-            limit = limitText.matches("[0-9]{1,3}") ? Integer.parseInt(limitText) : 0;
-            if (limit < 1 || limit > MAX_LIMIT) {
-                errors.add(new FieldError("limit", "must be a whole number from 1 to " + MAX_LIMIT));
-            }
-        }
-        String cursor = parameters.getFirst("cursor");
+    /** Reads the list's query parameters; every invalid one is named at once, none is ignored. */
+    static TodoQuery query(MultivaluedMap<String, String> values) {
+        var parameters = QueryParameters.of(values, LIST_PARAMETERS);
+        Boolean completed = parameters.bool("completed");
+        String search = parameters.text("q", TodoService.MAX_TITLE_LENGTH);
+        var sort = parameters.choice("sort", TodoSort.ORDER, TodoSort::fromWireName, TodoSort.wireNames());
+        int limit = parameters.integer("limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+        String cursor = values.getFirst("cursor");
         if (cursor != null && (cursor.isEmpty() || cursor.length() > MAX_CURSOR_LENGTH)) {
-            errors.add(new FieldError("cursor", "is not a cursor of this list; start again from the first page"));
+            parameters.invalid("cursor", "is not a cursor of this list; start again from the first page");
         }
-        if (!errors.isEmpty()) {
-            throw new BadParameterException(errors);
-        }
-        return new TodoQuery(completed, search, sort.get(), limit, cursor);
+        parameters.check();
+        return new TodoQuery(completed, search, sort, limit, cursor);
     }
 
-    /** The query of a list link, normalised, with the given cursor. */
+    /** The query of a list link, normalised (defaults left out), with the given cursor. */
     private static String queryString(TodoQuery query, String cursor) {
-        var parameters = new LinkedHashMap<String, String>();
-        if (query.completed() != null) {
-            parameters.put("completed", query.completed().toString());
-        }
-        if (query.search() != null) {
-            parameters.put("q", query.search());
-        }
-        if (query.sort() != TodoSort.ORDER) {
-            parameters.put("sort", query.sort().wireName());
-        }
-        if (query.limit() != DEFAULT_LIMIT) {
-            parameters.put("limit", Integer.toString(query.limit()));
-        }
-        if (cursor != null) {
-            parameters.put("cursor", cursor);
-        }
-        return parameters.isEmpty() ? "" : parameters.entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + encode(entry.getValue()))
-                .collect(Collectors.joining("&", "?", ""));
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return QueryString.of()
+                .add("completed", query.completed())
+                .add("q", query.search())
+                .add("sort", query.sort() == TodoSort.ORDER ? null : query.sort().wireName())
+                .add("limit", query.limit() == DEFAULT_LIMIT ? null : query.limit())
+                .add("cursor", cursor)
+                .toString();
     }
 
     public record TodoRequest(String title, Boolean completed, Long order) {}

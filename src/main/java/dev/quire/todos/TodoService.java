@@ -41,6 +41,7 @@ public final class TodoService {
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final String CURSOR_VERSION = "t1";
+    private static final String WHAT = "The todo";
 
     private final TodoStore store;
     private final Clock clock;
@@ -147,7 +148,7 @@ public final class TodoService {
     public void delete(AccountId owner, String id, Preconditions preconditions) {
         var current = current(owner, id, preconditions);
         if (!store.delete(owner, current.id(), current.version())) {
-            throw lostRace(preconditions);
+            throw preconditions.lostRace(WHAT);
         }
     }
 
@@ -162,9 +163,7 @@ public final class TodoService {
      */
     private TodoRecord current(AccountId owner, String id, Preconditions preconditions) {
         var current = find(owner, id);
-        if (!preconditions.admitsWrite(current.version())) {
-            throw new PreconditionFailedException("The todo");
-        }
+        preconditions.checkWrite(current.version(), WHAT);
         return current;
     }
 
@@ -173,17 +172,7 @@ public final class TodoService {
         if (updates.equals(new TodoRecordUpdates(current.title(), current.completed(), current.position()))) {
             return todo(current);
         }
-        return todo(store.update(current, updates, now()).orElseThrow(() -> lostRace(preconditions)));
-    }
-
-    /**
-     * Another write got in between this one's read and write. A request conditional on the version it named
-     * (If-Match) now fails that condition: 412. An unconditional one gets 409: fetch again and retry.
-     */
-    private static RuntimeException lostRace(Preconditions preconditions) {
-        return preconditions.ifMatch() != null
-                ? new PreconditionFailedException("The todo")
-                : new ConcurrentUpdateException("The todo");
+        return todo(store.update(current, updates, now()).orElseThrow(() -> preconditions.lostRace(WHAT)));
     }
 
     private TodoRecord find(AccountId owner, String id) {

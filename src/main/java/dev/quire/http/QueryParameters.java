@@ -1,0 +1,104 @@
+package dev.quire.http;
+
+import dev.quire.shared.BadParameterException;
+import dev.quire.shared.FieldError;
+import dev.quire.shared.Text;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A resource's query parameters, read strictly: a parameter the resource does not take, one given twice, and
+ * every invalid value are noted while reading, and {@link #check()} reports them all at once as a 400 naming
+ * each. Nothing is silently ignored or clamped.
+ */
+public final class QueryParameters {
+    private final MultivaluedMap<String, String> values;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private QueryParameters(MultivaluedMap<String, String> values) {
+        this.values = values;
+    }
+
+    public static QueryParameters of(MultivaluedMap<String, String> values, Set<String> accepted) {
+        var parameters = new QueryParameters(values);
+        for (var entry : values.entrySet()) {
+            if (!accepted.contains(entry.getKey())) {
+                parameters.invalid(entry.getKey(), "is not a parameter here (use " + String.join(", ",
+                        accepted.stream().sorted().toList()) + ")");
+            } else if (entry.getValue().size() > 1) {
+                parameters.invalid(entry.getKey(), "is given more than once");
+            }
+        }
+        return parameters;
+    }
+
+    public void invalid(String name, String message) {
+        errors.add(new FieldError(name, message));
+    }
+
+    /** Trimmed text of at most {@code maxLength} characters, without control characters; null when absent or blank. */
+    public String text(String name, int maxLength) {
+        String value = values.getFirst(name);
+        if (value == null) {
+            return null;
+        }
+        if (Text.length(value) > maxLength || Text.isUnsafe(value, false)) {
+            invalid(name, "must be at most " + maxLength + " characters of text");
+            return null;
+        }
+        return value.isBlank() ? null : value.trim();
+    }
+
+    public Boolean bool(String name) {
+        String value = values.getFirst(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        invalid(name, "must be true or false");
+        return null;
+    }
+
+    /** A whole number from {@code min} to {@code max}; {@code fallback} when absent. */
+    public Integer integer(String name, int min, int max, Integer fallback) {
+        String value = values.getFirst(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.matches("-?[0-9]{1,9}")) {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        }
+        invalid(name, "must be a whole number from " + min + " to " + max);
+        return fallback;
+    }
+
+    /** One of a fixed set of names; {@code fallback} when absent. */
+    public <T> T choice(String name, T fallback, Function<String, Optional<T>> parse, String allowed) {
+        String value = values.getFirst(name);
+        if (value == null) {
+            return fallback;
+        }
+        var choice = parse.apply(value);
+        if (choice.isEmpty()) {
+            invalid(name, "must be one of " + allowed);
+            return fallback;
+        }
+        return choice.get();
+    }
+
+    /** @throws BadParameterException naming every parameter noted as invalid */
+    public void check() {
+        if (!errors.isEmpty()) {
+            throw new BadParameterException(errors);
+        }
+    }
+}
