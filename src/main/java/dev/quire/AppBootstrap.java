@@ -1,5 +1,7 @@
 package dev.quire;
 
+import dev.quire.books.BookResource;
+import dev.quire.books.BookService;
 import dev.quire.db.Database;
 import dev.quire.health.DatabaseProbe;
 import dev.quire.health.HealthResource;
@@ -105,7 +107,8 @@ public final class AppBootstrap implements ServletContextListener {
                 new ApiRootResource(version),
                 new HealthResource(databaseProbe),
                 new IdentityResource(identity),
-                new TodoResource(TodoService.withJdbc(database.dataSource()))));
+                new TodoResource(TodoService.withJdbc(database.dataSource())),
+                new BookResource(BookService.withJdbc(database.dataSource()))));
         resources.addAll(extraResources(context));
         var idempotency = IdempotencyService.withJdbc(database.dataSource());
         registerChain(context, config, identity, idempotency, new ApiApplication(resources));
@@ -127,7 +130,8 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
         // the routes that create something; sign-in is not among them (its answer holds a token)
-        addFilter(context, "idempotency", new IdempotencyFilter(idempotency, List.of("/api/todos")), requests);
+        addFilter(context, "idempotency", new IdempotencyFilter(idempotency,
+                List.of("/api/todos", "/api/books", "/api/books/[^/]+/reviews")), requests);
         addFilter(context, "webRoot", new WebRootFilter(), requests);
         // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
         // other path passes through it to the container's static files

@@ -42,8 +42,9 @@ public record AppConfig(
     static final String LOG_FORMAT = "QUIRE_LOG_FORMAT";
     static final String SESSION_TTL = "QUIRE_SESSION_TTL";
     static final String SIGNIN_LIMIT = "QUIRE_SIGNIN_LIMIT";
+    static final String DEMO_DATA = "QUIRE_DEMO_DATA";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
-            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT);
+            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA);
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
     private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s?#@]+");
@@ -91,12 +92,15 @@ public record AppConfig(
      */
     public static AppConfig from(Map<String, String> settings) {
         var reader = new Reader(settings);
+        String url = reader.jdbcUrl(DB_URL, DEFAULT_DB_URL);
         var config = new AppConfig(
                 new DatabaseSettings(
-                        reader.jdbcUrl(DB_URL, DEFAULT_DB_URL),
+                        url,
                         reader.text(DB_USER, ""),
                         reader.text(DB_PASSWORD, ""),
-                        (int) reader.number(DB_POOL_SIZE, 10, 1, 100)),
+                        (int) reader.number(DB_POOL_SIZE, 10, 1, 100),
+                        // the embedded database is for trying Quire out: it starts with something to look at
+                        reader.bool(DEMO_DATA, url.startsWith("jdbc:h2:"))),
                 reader.origins(CORS_ORIGINS),
                 reader.number(MAX_BODY_BYTES, 1024 * 1024, 1024, 1024L * 1024 * 1024),
                 reader.choice(LOG_FORMAT, LogFormat.JSON),
@@ -187,6 +191,18 @@ public record AppConfig(
             } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
                 return null;
             }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String value = raw(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            problems.add(key + " must be true or false (got \"" + value + "\")");
+            return fallback;
         }
 
         <E extends Enum<E>> E choice(String key, E fallback) {

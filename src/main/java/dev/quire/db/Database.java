@@ -3,6 +3,7 @@ package dev.quire.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ public final class Database implements AutoCloseable {
             var result = Flyway.configure(Database.class.getClassLoader())
                     .dataSource(pool)
                     .locations("classpath:db/migration")
+                    .placeholders(Map.of("demo_data", Boolean.toString(settings.demoData())))
                     .load()
                     .migrate();
             log.info("Database {} ready at schema version {} ({} migrations applied now)",

@@ -1,6 +1,7 @@
 package dev.quire.db;
 
-public record DatabaseSettings(String url, String user, String password, int poolSize) {
+/** @param demoData whether a new database gets the demo catalogue (migration V6) */
+public record DatabaseSettings(String url, String user, String password, int poolSize, boolean demoData) {
 
     public boolean isH2() {
         return url.startsWith("jdbc:h2:");
@@ -11,6 +12,6 @@ public record DatabaseSettings(String url, String user, String password, int poo
     public String toString() {
         int query = url.indexOf('?');
         return "DatabaseSettings[url=" + (query < 0 ? url : url.substring(0, query) + "?…")
-                + ", user=" + user + ", poolSize=" + poolSize + "]";
+                + ", user=" + user + ", poolSize=" + poolSize + ", demoData=" + demoData + "]";
     }
 }

@@ -25,6 +25,7 @@ public final class ApiRootResource {
                 .add("accounts", "/api/accounts")
                 .add("sessions", "/api/sessions")
                 .add("todos", "/api/todos")
+                .add("books", "/api/books")
                 .add("health-live", "/health/live")
                 .add("health-ready", "/health/ready");
         return new ApiRoot("Quire", version, links);

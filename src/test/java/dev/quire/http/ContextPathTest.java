@@ -18,7 +18,7 @@ class ContextPathTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.builder(TestDatabase.h2()).contextPath("/quire").start();
+        server = TestServer.builder(TestDatabase.h2()).contextPath("/quire").setting("QUIRE_DEMO_DATA", "true").start();
         http = new Http(server);
     }
 
@@ -36,6 +36,19 @@ class ContextPathTest {
         assertThat(links.path("self").path("href").asText()).isEqualTo("/quire/api");
         assertThat(links.path("health-live").path("href").asText()).isEqualTo("/quire/health/live");
         assertThat(links.path("health-ready").path("href").asText()).isEqualTo("/quire/health/ready");
+    }
+
+    @Test
+    void bookLinksIncludeTheContextPath() {
+        var page = http.get("/api/books?per_page=2").json();
+
+        assertThat(page.path("_links").path("next").path("href").asText())
+                .startsWith("/quire/api/books?").contains("page=2");
+        var book = page.path("items").path(0);
+        assertThat(book.path("_links").path("self").path("href").asText())
+                .isEqualTo("/quire/api/books/" + book.path("id").asText());
+        assertThat(book.path("_links").path("reviews").path("href").asText())
+                .isEqualTo("/quire/api/books/" + book.path("id").asText() + "/reviews");
     }
 
     @Test

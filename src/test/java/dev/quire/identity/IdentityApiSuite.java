@@ -2,6 +2,8 @@ package dev.quire.identity;
 
 import static dev.quire.support.Identities.PASSWORD;
 import static dev.quire.support.Identities.uniqueEmail;
+import static dev.quire.support.Problems.assertProblem;
+import static dev.quire.support.Problems.errorFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,22 +89,9 @@ abstract class IdentityApiSuite {
         return http.request(method, path).header("Authorization", "Bearer " + token).send();
     }
 
-    static void assertProblem(Http.Response response, int status) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(status);
-        assertThat(response.contentType()).isEqualTo("application/problem+json");
-        assertThat(response.json().path("status").asInt()).isEqualTo(status);
-        assertThat(response.json().path("requestId").asText()).isEqualTo(response.requestId());
-    }
-
     static void assertUnauthenticated(Http.Response response) {
         assertProblem(response, 401);
         assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
-    }
-
-    static List<String> errorFields(Http.Response response) {
-        var fields = new ArrayList<String>();
-        response.json().path("errors").forEach(error -> fields.add(error.path("field").asText()));
-        return fields;
     }
 
     @Nested

@@ -1,5 +1,7 @@
 package dev.quire.todos;
 
+import static dev.quire.support.Problems.assertProblem;
+import static dev.quire.support.Problems.errorFields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,18 +89,6 @@ abstract class TodoApiSuite {
 
     static String path(JsonNode todo) {
         return "/api/todos/" + todo.path("id").asText();
-    }
-
-    static void assertProblem(Http.Response response, int status) {
-        assertThat(response.status()).as(response.toString()).isEqualTo(status);
-        assertThat(response.contentType()).isEqualTo("application/problem+json");
-        assertThat(response.json().path("requestId").asText()).isEqualTo(response.requestId());
-    }
-
-    static List<String> errorFields(Http.Response response) {
-        var fields = new ArrayList<String>();
-        response.json().path("errors").forEach(error -> fields.add(error.path("field").asText()));
-        return fields;
     }
 
     static List<String> titles(Http.Response list) {

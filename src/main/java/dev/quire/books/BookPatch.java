@@ -1,0 +1,9 @@
+package dev.quire.books;
+
+import dev.quire.shared.Change;
+
+/**
+ * A merge patch of a book: a null field stays as it is. Title and author can be changed but not removed; year,
+ * genre and ISBN can be removed (a Change to null).
+ */
+public record BookPatch(String title, String author, Change<Long> year, Change<String> genre, Change<String> isbn) {}

@@ -1,0 +1,262 @@
+package dev.quire.books;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.http.EntityTags;
+import dev.quire.http.Links;
+import dev.quire.http.MergePatch;
+import dev.quire.http.QueryParameters;
+import dev.quire.http.QueryString;
+import dev.quire.identity.Authenticated;
+import dev.quire.shared.PreconditionFailedException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/** The catalogue and its reviews over HTTP: translates JSON, query parameters and conditions to service calls. */
+@Path("/api/books")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class BookResource {
+    static final String COLLECTION = "/api/books";
+    private static final Set<String> LIST_PARAMETERS =
+            Set.of("author", "genre", "year_min", "year_max", "q", "sort", "page", "per_page");
+    private static final Set<String> PAGE_PARAMETERS = Set.of("page", "per_page");
+    private static final int DEFAULT_PER_PAGE = 20;
+    private static final int MAX_PER_PAGE = 100;
+    private static final int MAX_PAGE = 10_000_000;
+    private static final int LATEST_YEAR_FILTER = 9999;
+    /** A book may be kept by any cache for a minute; after that, a conditional GET tells whether it changed. */
+    private static final String CACHE = "public, max-age=60";
+
+    private final BookService books;
+
+    public BookResource(BookService books) {
+        this.books = books;
+    }
+
+    @GET
+    public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
+        var query = query(uri);
+        var page = books.list(query);
+        var links = pageLinks(request, COLLECTION, page, number -> listQuery(query, number));
+        var items = page.items().stream().map(book -> BookResponse.from(book, request)).toList();
+        return Response.ok(new ListResponse<>(items, page.page(), page.perPage(), page.total(), page.totalPages(),
+                links)).header("Link", linkHeader(links)).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public Response get(@Context HttpServletRequest request, @Context HttpHeaders headers, @PathParam("id") String id) {
+        var book = books.get(id);
+        var preconditions = EntityTags.preconditions(headers);
+        if (!preconditions.passesIfMatch(book.version())) {
+            throw new PreconditionFailedException("The book");
+        }
+        var response = preconditions.passesIfNoneMatch(book.version())
+                ? Response.ok(BookResponse.from(book, request))
+                : Response.notModified();
+        return response.header(HttpHeaders.ETAG, EntityTags.of(book.version())).header(HttpHeaders.CACHE_CONTROL, CACHE)
+                .build();
+    }
+
+    @POST
+    public Response create(@Context SecurityContext security, @Context HttpServletRequest request, BookRequest body) {
+        var book = books.create(Authenticated.session(security).accountId(), body.input());
+        var response = BookResponse.from(book, request);
+        return Response.created(URI.create(response.links().href("self")))
+                .header(HttpHeaders.ETAG, EntityTags.of(book.version())).entity(response).build();
+    }
+
+    @PUT
+    @Path("{id}")
+    public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
+            @Context HttpHeaders headers, @PathParam("id") String id, BookRequest body) {
+        var book = books.replace(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers),
+                body.input());
+        return changed(book, request);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
+    public Response patch(@Context SecurityContext security, @Context HttpServletRequest request,
+            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
+        var caller = Authenticated.session(security).accountId();
+        var patch = MergePatch.of(body, Set.of("title", "author", "year", "genre", "isbn"));
+        var changes = new BookPatch(
+                patch.has("title") ? patch.text("title") : null,
+                patch.has("author") ? patch.text("author") : null,
+                patch.optionalInteger("year"),
+                patch.optionalText("genre"),
+                patch.optionalText("isbn"));
+        patch.check();
+        return changed(books.patch(caller, id, EntityTags.preconditions(headers), changes), request);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@Context SecurityContext security, @Context HttpHeaders headers, @PathParam("id") String id) {
+        books.delete(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/reviews")
+    public Response reviews(@Context HttpServletRequest request, @Context UriInfo uri, @PathParam("id") String id) {
+        var parameters = QueryParameters.of(uri.getQueryParameters(), PAGE_PARAMETERS);
+        int number = parameters.integer("page", 1, MAX_PAGE, 1);
+        int perPage = parameters.integer("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
+        parameters.check();
+        var page = books.reviews(id, number, perPage);
+        String path = COLLECTION + "/" + id + "/reviews";
+        var links = pageLinks(request, path, page, n -> QueryString.of().add("page", n)
+                .add("per_page", perPage == DEFAULT_PER_PAGE ? null : perPage).toString());
+        links.add("book", COLLECTION + "/" + id);
+        var items = page.items().stream().map(review -> ReviewResponse.from(review, request)).toList();
+        return Response.ok(new ListResponse<>(items, page.page(), page.perPage(), page.total(), page.totalPages(),
+                links)).header("Link", linkHeader(links)).build();
+    }
+
+    @POST
+    @Path("{id}/reviews")
+    public Response addReview(@Context SecurityContext security, @Context HttpServletRequest request,
+            @PathParam("id") String id, ReviewRequest body) {
+        var review = books.addReview(Authenticated.session(security).account(), id,
+                new ReviewInput(body.rating(), body.text()));
+        var response = ReviewResponse.from(review, request);
+        return Response.created(URI.create(response.links().href("self"))).entity(response).build();
+    }
+
+    @GET
+    @Path("{id}/reviews/{reviewId}")
+    public ReviewResponse review(@Context HttpServletRequest request, @PathParam("id") String id,
+            @PathParam("reviewId") String reviewId) {
+        return ReviewResponse.from(books.review(id, reviewId), request);
+    }
+
+    @DELETE
+    @Path("{id}/reviews/{reviewId}")
+    public Response deleteReview(@Context SecurityContext security, @PathParam("id") String id,
+            @PathParam("reviewId") String reviewId) {
+        books.deleteReview(Authenticated.session(security).accountId(), id, reviewId);
+        return Response.noContent().build();
+    }
+
+    private static Response changed(Book book, HttpServletRequest request) {
+        return Response.ok(BookResponse.from(book, request)).header(HttpHeaders.ETAG, EntityTags.of(book.version()))
+                .build();
+    }
+
+    /** Reads the list's query parameters; every invalid one is named at once, none is clamped or ignored. */
+    private static BookQuery query(UriInfo uri) {
+        var parameters = QueryParameters.of(uri.getQueryParameters(), LIST_PARAMETERS);
+        String author = parameters.text("author", BookService.MAX_TITLE_LENGTH);
+        String genre = parameters.text("genre", BookService.MAX_GENRE_LENGTH);
+        Integer yearMin = parameters.integer("year_min", BookService.EARLIEST_YEAR, LATEST_YEAR_FILTER, null);
+        Integer yearMax = parameters.integer("year_max", BookService.EARLIEST_YEAR, LATEST_YEAR_FILTER, null);
+        if (yearMin != null && yearMax != null && yearMin > yearMax) {
+            parameters.invalid("year_min", "must not be greater than year_max");
+        }
+        String search = parameters.text("q", BookService.MAX_TITLE_LENGTH);
+        var sort = parameters.choice("sort", BookSort.TITLE, BookSort::fromWireName, BookSort.wireNames());
+        int page = parameters.integer("page", 1, MAX_PAGE, 1);
+        int perPage = parameters.integer("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
+        parameters.check();
+        return new BookQuery(author, genre, yearMin, yearMax, search, sort, page, perPage);
+    }
+
+    /** The query of a list link for page {@code page}, normalised (defaults left out). */
+    private static String listQuery(BookQuery query, int page) {
+        return QueryString.of()
+                .add("author", query.author())
+                .add("genre", query.genre())
+                .add("year_min", query.yearMin())
+                .add("year_max", query.yearMax())
+                .add("q", query.search())
+                .add("sort", query.sort() == BookSort.TITLE ? null : query.sort().wireName())
+                .add("page", page == 1 ? null : page)
+                .add("per_page", query.perPage() == DEFAULT_PER_PAGE ? null : query.perPage())
+                .toString();
+    }
+
+    /** self, first, prev (unless on the first page), next (unless on or past the last) and last. */
+    private static Links pageLinks(HttpServletRequest request, String path, Page<?> page, IntFunction<String> query) {
+        int last = (int) Math.max(1, page.totalPages());
+        var links = Links.from(request)
+                .add("self", path + query.apply(page.page()))
+                .add("first", path + query.apply(1));
+        if (page.page() > 1) {
+            links.add("prev", path + query.apply(page.page() - 1));
+        }
+        if (page.page() < page.totalPages()) {
+            links.add("next", path + query.apply(page.page() + 1));
+        }
+        return links.add("last", path + query.apply(last));
+    }
+
+    /** The same relations as an RFC 8288 Link header. */
+    private static String linkHeader(Links links) {
+        return String.join(", ", links.asMap().entrySet().stream()
+                .map(link -> "<" + link.getValue().href() + ">; rel=\"" + link.getKey() + "\"").toList());
+    }
+
+    public record BookRequest(String title, String author, Long year, String genre, String isbn) {
+        BookInput input() {
+            return new BookInput(title, author, year, genre, isbn);
+        }
+    }
+
+    public record ReviewRequest(Integer rating, String text) {}
+
+    public record RatingResponse(BigDecimal average, int count) {}
+
+    public record BookResponse(String id, String title, String author, Integer year, String genre, String isbn,
+                               String createdBy, Instant createdAt, Instant updatedAt, long version,
+                               RatingResponse rating, @JsonProperty("_links") Links links) {
+        static BookResponse from(Book book, HttpServletRequest request) {
+            String self = COLLECTION + "/" + book.id().value();
+            return new BookResponse(book.id().value(), book.title(), book.author(), book.year(), book.genre(),
+                    book.isbn(), book.createdBy() == null ? null : book.createdBy().value(), book.createdAt(),
+                    book.updatedAt(), book.version(), new RatingResponse(book.rating().average(), book.rating().count()),
+                    Links.from(request)
+                            .add("self", self)
+                            .add("collection", COLLECTION)
+                            .add("author", COLLECTION + QueryString.of().add("author", book.author()))
+                            .add("reviews", self + "/reviews"));
+        }
+    }
+
+    public record ReviewResponse(String id, String bookId, String authorId, String authorName, int rating,
+                                 String text, Instant createdAt, @JsonProperty("_links") Links links) {
+        static ReviewResponse from(Review review, HttpServletRequest request) {
+            String book = COLLECTION + "/" + review.bookId().value();
+            return new ReviewResponse(review.id().value(), review.bookId().value(), review.authorId().value(),
+                    review.authorName(), review.rating(), review.text(), review.createdAt(), Links.from(request)
+                            .add("self", book + "/reviews/" + review.id().value())
+                            .add("book", book));
+        }
+    }
+
+    public record ListResponse<T>(List<T> items, int page, int perPage, long total, long totalPages,
+                                  @JsonProperty("_links") Links links) {}
+}

@@ -1,0 +1,276 @@
+package dev.quire.books;
+
+import static dev.quire.db.Jdbc.getInstant;
+import static dev.quire.db.Jdbc.setInstant;
+
+import dev.quire.db.Jdbc;
+import dev.quire.identity.AccountId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** {@link BookStore} on the books and reviews tables (migration V5), for H2 and PostgreSQL alike. */
+final class JdbcBookStore implements BookStore {
+    private static final String COLUMNS = "id, title, author, publication_year, genre, isbn, created_by, created_at,"
+            + " updated_at, version, rating_count, rating_sum";
+    private static final String INSERT = """
+            insert into books (id, title, title_key, author, author_key, publication_year, genre, genre_key, isbn,
+                               created_by, created_at, updated_at, version, rating_count, rating_sum, rating_average)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0, null)""";
+    private static final String FIND = "select " + COLUMNS + " from books where id = ?";
+    private static final String UPDATE = """
+            update books set title = ?, title_key = ?, author = ?, author_key = ?, publication_year = ?, genre = ?,
+                             genre_key = ?, isbn = ?, updated_at = ?, version = version + 1
+            where id = ? and version = ?""";
+    private static final String DELETE = "delete from books where id = ? and version = ?";
+    private static final String LOCK_RATING = "select rating_count, rating_sum from books where id = ? for update";
+    private static final String UPDATE_RATING = """
+            update books set rating_count = ?, rating_sum = ?, rating_average = ?, updated_at = ?, version = version + 1
+            where id = ?""";
+    private static final String REVIEW_COLUMNS = "id, book_id, author_id, author_name, rating, body, created_at";
+    private static final String INSERT_REVIEW = """
+            insert into reviews (id, book_id, author_id, author_name, rating, body, created_at)
+            values (?, ?, ?, ?, ?, ?, ?)""";
+    private static final String FIND_REVIEW = "select " + REVIEW_COLUMNS + " from reviews where book_id = ? and id = ?";
+    private static final String DELETE_REVIEW = "delete from reviews where book_id = ? and id = ?";
+    private static final String REVIEWS = "select " + REVIEW_COLUMNS
+            + " from reviews where book_id = ? order by created_at desc, id desc limit ? offset ?";
+    private static final String COUNT_REVIEWS = "select count(*) from reviews where book_id = ?";
+
+    private final Jdbc jdbc;
+
+    JdbcBookStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public BookRecord insert(NewBookRecord book) {
+        try {
+            jdbc.update(INSERT, statement -> {
+                statement.setString(1, book.id().value());
+                bindContent(statement, 2, new BookRecordUpdates(book.title(), book.author(), book.year(),
+                        book.genre(), book.isbn()));
+                statement.setString(10, book.createdBy() == null ? null : book.createdBy().value());
+                setInstant(statement, 11, book.createdAt());
+                setInstant(statement, 12, book.createdAt());
+            });
+        } catch (Jdbc.DuplicateKeyException e) {
+            throw new DuplicateIsbnException();
+        }
+        return new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(), book.isbn(),
+                book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
+    }
+
+    @Override
+    public Optional<BookRecord> find(BookId id) {
+        return jdbc.one(FIND, statement -> statement.setString(1, id.value()), JdbcBookStore::book);
+    }
+
+    @Override
+    public Optional<BookRecord> update(BookRecord previous, BookRecordUpdates updates, Instant now) {
+        int changed;
+        try {
+            changed = jdbc.update(UPDATE, statement -> {
+                bindContent(statement, 1, updates);
+                setInstant(statement, 9, now);
+                statement.setString(10, previous.id().value());
+                statement.setLong(11, previous.version());
+            });
+        } catch (Jdbc.DuplicateKeyException e) {
+            throw new DuplicateIsbnException();
+        }
+        return changed == 0
+                ? Optional.empty()
+                : Optional.of(new BookRecord(previous.id(), updates.title(), updates.author(), updates.year(),
+                        updates.genre(), updates.isbn(), previous.createdBy(), previous.createdAt(), now,
+                        previous.version() + 1, previous.ratingCount(), previous.ratingSum()));
+    }
+
+    /** Binds title, keys, year, genre and ISBN at {@code first} to {@code first + 7}. */
+    private static void bindContent(PreparedStatement statement, int first, BookRecordUpdates content)
+            throws SQLException {
+        statement.setString(first, content.title());
+        statement.setString(first + 1, key(content.title()));
+        statement.setString(first + 2, content.author());
+        statement.setString(first + 3, key(content.author()));
+        if (content.year() == null) {
+            statement.setNull(first + 4, Types.INTEGER);
+        } else {
+            statement.setInt(first + 4, content.year());
+        }
+        statement.setString(first + 5, content.genre());
+        statement.setString(first + 6, content.genre() == null ? null : key(content.genre()));
+        statement.setString(first + 7, content.isbn());
+    }
+
+    @Override
+    public boolean delete(BookId id, long version) {
+        return jdbc.update(DELETE, statement -> {
+            statement.setString(1, id.value());
+            statement.setLong(2, version);
+        }) == 1;
+    }
+
+    @Override
+    public List<BookRecord> list(Filter filter, BookSort sort, long offset, int limit) {
+        var values = new ArrayList<Object>();
+        String direction = sort.descending ? "desc" : "asc";
+        // books without a year or a rating come last either way: they have no place in that order
+        String sql = "select " + COLUMNS + " from books" + where(filter, values)
+                + " order by " + sort.column + " " + direction + " nulls last, id " + direction + " limit ? offset ?";
+        values.add(limit);
+        values.add(offset);
+        return jdbc.list(sql, bind(values), JdbcBookStore::book);
+    }
+
+    @Override
+    public long count(Filter filter) {
+        var values = new ArrayList<Object>();
+        return jdbc.one("select count(*) from books" + where(filter, values), bind(values), row -> row.getLong(1))
+                .orElse(0L);
+    }
+
+    private static String where(Filter filter, List<Object> values) {
+        var conditions = new ArrayList<String>();
+        if (filter.author() != null) {
+            conditions.add("author_key = ?");
+            values.add(filter.author());
+        }
+        if (filter.genre() != null) {
+            conditions.add("genre_key = ?");
+            values.add(filter.genre());
+        }
+        if (filter.yearMin() != null) {
+            conditions.add("publication_year >= ?");
+            values.add(filter.yearMin());
+        }
+        if (filter.yearMax() != null) {
+            conditions.add("publication_year <= ?");
+            values.add(filter.yearMax());
+        }
+        if (filter.search() != null) {
+            conditions.add("(title_key like ? escape '\\' or author_key like ? escape '\\')");
+            String pattern = "%" + filter.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            values.add(pattern);
+            values.add(pattern);
+        }
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+    }
+
+    private static Jdbc.Binder bind(List<Object> values) {
+        return statement -> {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+        };
+    }
+
+    @Override
+    public ReviewRecord insertReview(NewReviewRecord review, Instant now) {
+        try {
+            return jdbc.transaction(connection -> {
+                // the book's row is locked first: concurrent reviews of one book update its summary one at a time
+                var rating = lockRating(connection, review.bookId()).orElseThrow(BookNotFoundException::new);
+                Jdbc.update(connection, INSERT_REVIEW, statement -> {
+                    statement.setString(1, review.id().value());
+                    statement.setString(2, review.bookId().value());
+                    statement.setString(3, review.authorId().value());
+                    statement.setString(4, review.authorName());
+                    statement.setInt(5, review.rating());
+                    statement.setString(6, review.text());
+                    setInstant(statement, 7, review.createdAt());
+                });
+                writeRating(connection, review.bookId(), rating[0] + 1, rating[1] + review.rating(), now);
+                return new ReviewRecord(review.id(), review.bookId(), review.authorId(), review.authorName(),
+                        review.rating(), review.text(), review.createdAt());
+            });
+        } catch (Jdbc.DuplicateKeyException e) {
+            throw new DuplicateReviewException();
+        }
+    }
+
+    @Override
+    public Optional<ReviewRecord> findReview(BookId bookId, ReviewId id) {
+        return jdbc.one(FIND_REVIEW, statement -> {
+            statement.setString(1, bookId.value());
+            statement.setString(2, id.value());
+        }, JdbcBookStore::review);
+    }
+
+    @Override
+    public boolean deleteReview(ReviewRecord review, Instant now) {
+        return jdbc.transaction(connection -> {
+            var rating = lockRating(connection, review.bookId());
+            if (rating.isEmpty()) {
+                return false;
+            }
+            int deleted = Jdbc.update(connection, DELETE_REVIEW, statement -> {
+                statement.setString(1, review.bookId().value());
+                statement.setString(2, review.id().value());
+            });
+            if (deleted == 0) {
+                return false;
+            }
+            writeRating(connection, review.bookId(), rating.get()[0] - 1, rating.get()[1] - review.rating(), now);
+            return true;
+        });
+    }
+
+    /** The book's review count and rating sum, with its row locked until the transaction ends. */
+    private static Optional<int[]> lockRating(Connection connection, BookId bookId) throws SQLException {
+        return Jdbc.one(connection, LOCK_RATING, statement -> statement.setString(1, bookId.value()),
+                row -> new int[] {row.getInt(1), row.getInt(2)});
+    }
+
+    private static void writeRating(Connection connection, BookId bookId, int count, int sum, Instant now)
+            throws SQLException {
+        Jdbc.update(connection, UPDATE_RATING, statement -> {
+            statement.setInt(1, count);
+            statement.setInt(2, sum);
+            statement.setBigDecimal(3, Rating.of(count, sum).average());
+            setInstant(statement, 4, now);
+            statement.setString(5, bookId.value());
+        });
+    }
+
+    @Override
+    public List<ReviewRecord> reviews(BookId bookId, long offset, int limit) {
+        return jdbc.list(REVIEWS, statement -> {
+            statement.setString(1, bookId.value());
+            statement.setInt(2, limit);
+            statement.setLong(3, offset);
+        }, JdbcBookStore::review);
+    }
+
+    @Override
+    public long countReviews(BookId bookId) {
+        return jdbc.one(COUNT_REVIEWS, statement -> statement.setString(1, bookId.value()), row -> row.getLong(1))
+                .orElse(0L);
+    }
+
+    static String key(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    private static BookRecord book(ResultSet row) throws SQLException {
+        String createdBy = row.getString("created_by");
+        return new BookRecord(new BookId(row.getString("id")), row.getString("title"), row.getString("author"),
+                row.getObject("publication_year", Integer.class), row.getString("genre"), row.getString("isbn"),
+                createdBy == null ? null : new AccountId(createdBy), getInstant(row, "created_at"),
+                getInstant(row, "updated_at"), row.getLong("version"), row.getInt("rating_count"),
+                row.getInt("rating_sum"));
+    }
+
+    private static ReviewRecord review(ResultSet row) throws SQLException {
+        return new ReviewRecord(new ReviewId(row.getString("id")), new BookId(row.getString("book_id")),
+                new AccountId(row.getString("author_id")), row.getString("author_name"), row.getInt("rating"),
+                row.getString("body"), getInstant(row, "created_at"));
+    }
+}

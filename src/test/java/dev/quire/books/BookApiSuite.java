@@ -1,0 +1,479 @@
+package dev.quire.books;
+
+import static dev.quire.support.Problems.assertProblem;
+import static dev.quire.support.Problems.errorFields;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.support.Http;
+import dev.quire.support.Identities;
+import dev.quire.support.TestDatabase;
+import dev.quire.support.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shared catalogue over HTTP on the real application. Runs once per database (see the subclasses). A
+ * fixture of six books, with a genre and authors unique to this run, gives every filter and sort a known answer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BookApiSuite {
+    TestServer server;
+    Http http;
+    Identities identities;
+    Identities.Caller librarian;
+    Identities.Caller reader;
+    final String run = Long.toString(System.nanoTime(), 36);
+    final String genre = "Fixture " + run;
+
+    abstract TestDatabase database();
+
+    @BeforeAll
+    void startServer() {
+        server = TestServer.builder(database()).start();
+        http = new Http(server);
+        identities = new Identities(http);
+        librarian = identities.newCaller("librarian");
+        reader = identities.newCaller("reader");
+        var alpha = fixture("Alpha", "Ann Archer", 1990);
+        fixture("beta", "Ben Baker", 1985);
+        var gamma = fixture("Gamma", "Ann Archer", 2005);
+        fixture("Delta", "Cy Cole", null);
+        fixture("epsilon", "Ben Baker", 2010);
+        var zeta = fixture("Zeta", "Dee Drake", 1970);
+        review(reader, alpha, 5);
+        review(reader, gamma, 3);
+        review(reader, zeta, 4);
+    }
+
+    @AfterAll
+    void stopServer() {
+        server.close();
+    }
+
+    String fixture(String title, String author, Integer year) {
+        var body = book(title + " " + run, author + " " + run, year).put("genre", genre);
+        var response = post(librarian, "/api/books", body);
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().path("id").asText();
+    }
+
+    static ObjectNode book(String title, String author, Integer year) {
+        var body = JsonNodeFactory.instance.objectNode().put("title", title).put("author", author);
+        return year == null ? body : body.put("year", year);
+    }
+
+    Http.Response post(Identities.Caller caller, String path, JsonNode body) {
+        var request = http.request("POST", path).json(body.toString());
+        return (caller == null ? request : request.header("Authorization", caller.bearer())).send();
+    }
+
+    Http.Response review(Identities.Caller caller, String bookId, int rating) {
+        return post(caller, "/api/books/" + bookId + "/reviews",
+                JsonNodeFactory.instance.objectNode().put("rating", rating).put("text", "Rated " + rating));
+    }
+
+    Http.Response as(Identities.Caller caller, String method, String path, String json) {
+        var request = http.request(method, path);
+        if (json != null) {
+            request.json(json);
+        }
+        return (caller == null ? request : request.header("Authorization", caller.bearer())).send();
+    }
+
+    /** The fixture books matching the query, as their short titles (the run suffix removed). */
+    List<String> titles(String query) {
+        var response = http.get("/api/books?genre=" + encode(genre) + (query.isEmpty() ? "" : "&" + query));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        var titles = new ArrayList<String>();
+        response.json().path("items").forEach(item -> titles.add(item.path("title").asText().replace(" " + run, "")));
+        return titles;
+    }
+
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The seed's own curl session (003, "Testing with curl"), with /api, a session and book_ ids. */
+    @Nested
+    class SeedSession {
+        @Test
+        void listGetCreateReplaceDeleteAndVerify() {
+            var list = http.get("/api/books");
+            assertThat(list.status()).isEqualTo(200);
+            String someId = list.json().path("items").get(0).path("id").asText();
+            assertThat(http.get("/api/books/" + someId).status()).isEqualTo(200);
+            assertProblem(http.get("/api/books/book_00000000000000000000000999"), 404);
+
+            var created = post(librarian, "/api/books", book("The Hitchhiker's Guide " + run, "Douglas Adams", 1979));
+            assertThat(created.status()).isEqualTo(201);
+            String location = created.header("Location");
+            var fetched = http.request("GET", location.substring(location.indexOf("/api/"))).send();
+            assertThat(fetched.json()).isEqualTo(created.json());
+            String path = "/api/books/" + created.json().path("id").asText();
+
+            var replaced = as(librarian, "PUT", path, book("Dune (Revised) " + run, "Frank Herbert", 1965).toString());
+            assertThat(replaced.status()).isEqualTo(200);
+            assertThat(replaced.json().path("title").asText()).isEqualTo("Dune (Revised) " + run);
+            assertThat(replaced.json().path("version").asLong()).isEqualTo(2);
+
+            assertThat(as(librarian, "DELETE", path, null).status()).isEqualTo(204);
+            assertProblem(http.get(path), 404);
+            assertThat(http.get("/api/books?q=" + run + "&per_page=100").body()).doesNotContain("Dune (Revised)");
+        }
+
+        @Test
+        void aBookCarriesItsLinksAndTheAuthorLinkFindsItsBooks() {
+            var book = post(librarian, "/api/books", book("Linked " + run, "Lin Ked " + run, 2000)).json();
+
+            JsonNode links = book.path("_links");
+            String self = "/api/books/" + book.path("id").asText();
+            assertThat(links.path("self").path("href").asText()).isEqualTo(self);
+            assertThat(links.path("collection").path("href").asText()).isEqualTo("/api/books");
+            assertThat(links.path("reviews").path("href").asText()).isEqualTo(self + "/reviews");
+            var byAuthor = http.get(links.path("author").path("href").asText());
+            assertThat(byAuthor.json().path("items")).hasSize(1);
+            assertThat(byAuthor.json().path("items").get(0).path("id")).isEqualTo(book.path("id"));
+            assertThat(book.path("rating").path("count").asInt()).isZero();
+            assertThat(book.path("rating").path("average").isNull()).isTrue();
+            assertThat(book.path("createdBy").asText()).isEqualTo(librarian.accountId());
+        }
+
+        @Test
+        void theRootDocumentLinksBooks() {
+            assertThat(http.get("/api").json().path("_links").path("books").path("href").asText()).isEqualTo("/api/books");
+        }
+    }
+
+    @Nested
+    class FiltersAndSorts {
+        @Test
+        void everyFilterAloneAndCombined() {
+            assertThat(titles("")).containsExactly("Alpha", "beta", "Delta", "epsilon", "Gamma", "Zeta");
+            assertThat(titles("author=" + encode("ANN ARCHER " + run.toUpperCase()))).containsExactly("Alpha", "Gamma");
+            assertThat(titles("author=" + encode("Ann Archer"))).isEmpty();
+            assertThat(titles("year_min=1990")).containsExactly("Alpha", "epsilon", "Gamma");
+            assertThat(titles("year_max=1985")).containsExactly("beta", "Zeta");
+            assertThat(titles("year_min=1980&year_max=2005")).containsExactly("Alpha", "beta", "Gamma");
+            assertThat(titles("q=ALPHA")).containsExactly("Alpha");
+            assertThat(titles("q=baker")).containsExactly("beta", "epsilon");
+            assertThat(titles("q=baker&year_min=2000")).containsExactly("epsilon");
+            assertThat(titles("author=" + encode("ben baker " + run) + "&year_max=2000&q=beta")).containsExactly("beta");
+            assertThat(http.get("/api/books?genre=" + encode(genre.toUpperCase())).json().path("total").asLong())
+                    .isEqualTo(6);
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "title|Alpha,beta,Delta,epsilon,Gamma,Zeta",
+            "-title|Zeta,Gamma,epsilon,Delta,beta,Alpha",
+            "year|Zeta,beta,Alpha,Gamma,epsilon,Delta",
+            "-year|epsilon,Gamma,Alpha,beta,Zeta,Delta",
+            "author|Alpha,Gamma,beta,epsilon,Delta,Zeta",
+            "-author|Zeta,Delta,epsilon,beta,Gamma,Alpha",
+            "createdAt|Alpha,beta,Gamma,Delta,epsilon,Zeta",
+            "-createdAt|Zeta,epsilon,Delta,Gamma,beta,Alpha",
+            "rating|Gamma,Zeta,Alpha,beta,Delta,epsilon",
+            "-rating|Alpha,Zeta,Gamma,epsilon,Delta,beta",
+        })
+        void everySortOrdersTheCatalogue(String sort, String expected) {
+            assertThat(titles("sort=" + sort)).containsExactly(expected.split(","));
+        }
+    }
+
+    @Nested
+    class Paging {
+        JsonNode page(int number) {
+            var response = http.get("/api/books?genre=" + encode(genre) + "&per_page=2" + (number == 1 ? "" : "&page="
+                    + number));
+            assertThat(response.status()).isEqualTo(200);
+            var json = response.json();
+            var relations = new ArrayList<String>();
+            json.path("_links").fieldNames().forEachRemaining(relations::add);
+            for (String relation : relations) {
+                assertThat(response.header("Link")).contains("<" + json.path("_links").path(relation).path("href")
+                        .asText() + ">; rel=\"" + relation + "\"");
+            }
+            return json;
+        }
+
+        String href(JsonNode page, String relation) {
+            return page.path("_links").path(relation).path("href").asText();
+        }
+
+        @Test
+        void firstMiddleLastAndPastTheEndPagesCarryTheTotalAndTheRightLinks() {
+            var first = page(1);
+            var middle = page(2);
+            var last = page(3);
+            var past = page(4);
+
+            for (var page : List.of(first, middle, last, past)) {
+                assertThat(page.path("total").asLong()).isEqualTo(6);
+                assertThat(page.path("totalPages").asLong()).isEqualTo(3);
+                assertThat(page.path("perPage").asInt()).isEqualTo(2);
+                assertThat(href(page, "first")).doesNotContainPattern("[?&]page=");
+                assertThat(href(page, "last")).containsPattern("[?&]page=3\\b").contains("per_page=2");
+            }
+            assertThat(first.path("items")).hasSize(2);
+            assertThat(first.path("_links").has("prev")).isFalse();
+            assertThat(href(first, "next")).containsPattern("[?&]page=2\\b");
+            assertThat(href(middle, "prev")).doesNotContainPattern("[?&]page=");
+            assertThat(href(middle, "next")).containsPattern("[?&]page=3\\b");
+            assertThat(last.path("items")).hasSize(2);
+            assertThat(href(last, "prev")).containsPattern("[?&]page=2\\b");
+            assertThat(last.path("_links").has("next")).isFalse();
+            assertThat(past.path("items")).isEmpty();
+            assertThat(past.path("page").asInt()).isEqualTo(4);
+            assertThat(past.path("_links").has("next")).isFalse();
+            assertThat(http.get(href(first, "next")).json().path("items")).isEqualTo(middle.path("items"));
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {"page=0|page", "page=-1|page", "page=abc|page", "per_page=1000|per_page",
+            "per_page=0|per_page", "year_min=2000&year_max=1999|year_min", "sort=price|sort", "year_min=abc|year_min",
+            "year_max=99999|year_max", "page=1&page=2|page", "author=x&colour=red|colour", "q=a%00b|q"})
+        void invalidValuesAre400NamingTheParameterNeverClamped(String query, String parameter) {
+            var response = http.get("/api/books?" + query);
+
+            assertProblem(response, 400);
+            assertThat(errorFields(response)).contains(parameter);
+        }
+    }
+
+    @Nested
+    class Writes {
+        String ownBook(String title) {
+            return post(librarian, "/api/books", book(title + " " + run, "Writer " + run, 2001)).json().path("id").asText();
+        }
+
+        @Test
+        void addingABookNeedsASession() {
+            assertProblem(post(null, "/api/books", book("Anonymous " + run, "Nobody", null)), 401);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"PUT", "PATCH", "DELETE"})
+        void onlyTheCreatorWritesAnonymousIs401OthersAre403(String method) {
+            String path = "/api/books/" + ownBook("Guarded");
+            String body = method.equals("DELETE") ? null : book("Taken " + run, "Thief", null).toString();
+
+            assertProblem(as(null, method, path, body), 401);
+            assertProblem(as(reader, method, path, body), 403);
+            assertThat(http.get(path).json().path("title").asText()).isEqualTo("Guarded " + run);
+            assertThat(as(librarian, method, path, body).status()).isIn(200, 204);
+        }
+
+        @Test
+        void aPatchChangesWhatItNamesAndRemovesWhatItNulls() {
+            String path = "/api/books/" + ownBook("Patched");
+            as(librarian, "PATCH", path, "{\"genre\":\"Essays\",\"isbn\":\"0-441-17271-7\"}");
+
+            var response = http.request("PATCH", path).header("Authorization", librarian.bearer())
+                    .header("Content-Type", "application/merge-patch+json").body("{\"year\":null,\"isbn\":null}").send();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.json().path("year").isNull()).isTrue();
+            assertThat(response.json().path("isbn").isNull()).isTrue();
+            assertThat(response.json().path("genre").asText()).isEqualTo("Essays");
+            assertThat(response.json().path("title").asText()).isEqualTo("Patched " + run);
+            assertThat(response.header("ETag")).isEqualTo("\"3\"");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {"{\"title\":null}|title", "{\"author\":\"  \"}|author", "{\"year\":3000}|year",
+            "{\"year\":\"1999\"}|year", "{\"isbn\":\"1234567890\"}|isbn", "{\"createdBy\":\"acct_x\"}|createdBy",
+            "{\"rating\":5}|rating"})
+        void aPatchThatBreaksARuleChangesNothing(String body, String field) {
+            String path = "/api/books/" + ownBook("Intact");
+            var before = http.get(path).json();
+
+            var response = as(librarian, "PATCH", path, body);
+
+            assertProblem(response, 422);
+            assertThat(errorFields(response)).containsExactly(field);
+            assertThat(http.get(path).json()).isEqualTo(before);
+        }
+
+        @Test
+        void aDuplicateIsbnIsAConflictInEitherForm() {
+            String isbn13 = BookStoreContract.uniqueIsbn();
+            String isbn10 = isbn13.substring(3, 12) + isbn10CheckDigit(isbn13.substring(3, 12));
+            var first = post(librarian, "/api/books", book("First " + run, "A", null).put("isbn", isbn13));
+            assertThat(first.status()).isEqualTo(201);
+
+            assertProblem(post(reader, "/api/books", book("Second " + run, "B", null).put("isbn", isbn13)), 409);
+            assertProblem(post(reader, "/api/books", book("Third " + run, "C", null).put("isbn", isbn10)), 409);
+            assertProblem(post(reader, "/api/books", book("Bad " + run, "D", null).put("isbn", "9780441172718")), 422);
+        }
+
+        private static char isbn10CheckDigit(String nine) {
+            int sum = 0;
+            for (int i = 0; i < 9; i++) {
+                sum += (10 - i) * (nine.charAt(i) - '0');
+            }
+            int check = (11 - sum % 11) % 11;
+            return check == 10 ? 'X' : (char) ('0' + check);
+        }
+
+        @Test
+        void aBookIsConditionallyReadableAndWritable() {
+            String path = "/api/books/" + ownBook("Cached");
+            var first = http.get(path);
+            assertThat(first.header("ETag")).isEqualTo("\"1\"");
+            assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=60");
+
+            var again = http.request("GET", path).header("If-None-Match", "\"1\"").send();
+            assertThat(again.status()).isEqualTo(304);
+            assertThat(again.header("ETag")).isEqualTo("\"1\"");
+            assertThat(again.header("Cache-Control")).isEqualTo("public, max-age=60");
+            var head = http.request("HEAD", path).send();
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("ETag")).isEqualTo("\"1\"");
+            assertThat(head.header("Cache-Control")).isEqualTo("public, max-age=60");
+            assertThat(head.body()).isEmpty();
+
+            assertThat(http.request("PUT", path).header("Authorization", librarian.bearer()).header("If-Match", "\"1\"")
+                    .json(book("Cached v2 " + run, "Writer", null).toString()).send().status()).isEqualTo(200);
+            assertProblem(http.request("PUT", path).header("Authorization", librarian.bearer()).header("If-Match", "\"1\"")
+                    .json(book("Lost " + run, "Writer", null).toString()).send(), 412);
+            assertProblem(http.request("DELETE", path).header("Authorization", librarian.bearer())
+                    .header("If-Match", "\"1\"").send(), 412);
+            assertThat(http.get(path).json().path("title").asText()).isEqualTo("Cached v2 " + run);
+        }
+
+        @Test
+        void anIdempotentAddIsReplayed() {
+            var body = book("Once " + run, "Writer", null).toString();
+            var first = http.request("POST", "/api/books").header("Authorization", librarian.bearer())
+                    .header("Idempotency-Key", "book-" + run).json(body).send();
+            var retry = http.request("POST", "/api/books").header("Authorization", librarian.bearer())
+                    .header("Idempotency-Key", "book-" + run).json(body).send();
+
+            assertThat(first.status()).isEqualTo(201);
+            assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(retry.json().path("id")).isEqualTo(first.json().path("id"));
+            assertThat(http.get("/api/books?q=" + encode("Once " + run)).json().path("total").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class Reviews {
+        String bookId() {
+            return post(librarian, "/api/books", book("Reviewed " + System.nanoTime(), "Writer " + run, 2001)).json()
+                    .path("id").asText();
+        }
+
+        @Test
+        void addingAndDeletingReviewsChangesTheRatingAndTheETag() {
+            String id = bookId();
+            String path = "/api/books/" + id;
+            var critic = identities.newCaller("critic");
+
+            var first = review(reader, id, 5);
+            assertThat(first.status()).isEqualTo(201);
+            assertThat(first.header("Location")).endsWith(first.json().path("_links").path("self").path("href").asText());
+            review(critic, id, 2);
+
+            var rated = http.get(path);
+            assertThat(rated.json().path("rating").path("count").asInt()).isEqualTo(2);
+            assertThat(rated.json().path("rating").path("average").decimalValue()).isEqualByComparingTo("3.5");
+            assertThat(rated.header("ETag")).isEqualTo("\"3\"");
+            assertThat(http.request("GET", path).header("If-None-Match", "\"1\"").send().status()).isEqualTo(200);
+
+            String reviewPath = path + "/reviews/" + first.json().path("id").asText();
+            assertThat(as(reader, "DELETE", reviewPath, null).status()).isEqualTo(204);
+            var after = http.get(path).json();
+            assertThat(after.path("rating").path("count").asInt()).isEqualTo(1);
+            assertThat(after.path("rating").path("average").decimalValue()).isEqualByComparingTo("2");
+            assertProblem(http.get(reviewPath), 404);
+        }
+
+        @Test
+        void aSecondReviewByTheSameAccountIsAConflict() {
+            String id = bookId();
+            review(reader, id, 4);
+
+            assertProblem(review(reader, id, 1), 409);
+            assertThat(http.get("/api/books/" + id).json().path("rating").path("count").asInt()).isEqualTo(1);
+        }
+
+        @Test
+        void onlyAReviewsAuthorDeletesItAndAnonymousCallersCannotReview() {
+            String id = bookId();
+            var review = review(reader, id, 4).json();
+            String reviewPath = "/api/books/" + id + "/reviews/" + review.path("id").asText();
+
+            assertProblem(review(null, id, 3), 401);
+            assertProblem(as(null, "DELETE", reviewPath, null), 401);
+            assertProblem(as(librarian, "DELETE", reviewPath, null), 403);
+            assertThat(http.get(reviewPath).status()).isEqualTo(200);
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {"{}|rating", "{\"rating\":0}|rating", "{\"rating\":6}|rating",
+            "{\"rating\":4.5}|rating", "{\"rating\":\"5\"}|rating", "{\"rating\":3,\"text\":7}|text",
+            "{\"rating\":3,\"bookId\":\"book_x\"}|bookId"})
+        void anInvalidReviewIs422NamingTheField(String body, String field) {
+            var response = as(reader, "POST", "/api/books/" + bookId() + "/reviews", body);
+
+            assertProblem(response, 422);
+            assertThat(errorFields(response)).containsExactly(field);
+        }
+
+        @Test
+        void reviewTextHasAtMost5000Characters() {
+            String id = bookId();
+            var tooLong = JsonNodeFactory.instance.objectNode().put("rating", 3).put("text", "w".repeat(5001));
+
+            assertProblem(post(reader, "/api/books/" + id + "/reviews", tooLong), 422);
+            assertThat(post(reader, "/api/books/" + id + "/reviews", tooLong.put("text", "w".repeat(5000))).status())
+                    .isEqualTo(201);
+        }
+
+        @Test
+        void reviewsArePagedNewestFirst() {
+            String id = bookId();
+            var names = new ArrayList<String>();
+            for (int i = 0; i < 3; i++) {
+                var critic = identities.newCaller("critic" + i);
+                names.add(review(critic, id, 3).json().path("id").asText());
+            }
+
+            var first = http.get("/api/books/" + id + "/reviews?per_page=2");
+            var second = http.get("/api/books/" + id + "/reviews?per_page=2&page=2");
+
+            assertThat(first.json().path("total").asLong()).isEqualTo(3);
+            assertThat(first.json().path("totalPages").asLong()).isEqualTo(2);
+            assertThat(first.json().path("items").get(0).path("id").asText()).isEqualTo(names.get(2));
+            assertThat(second.json().path("items")).hasSize(1);
+            assertThat(second.json().path("items").get(0).path("id").asText()).isEqualTo(names.get(0));
+            assertThat(first.json().path("_links").path("book").path("href").asText()).isEqualTo("/api/books/" + id);
+            assertThat(first.header("Link")).contains("rel=\"next\"");
+            assertProblem(http.get("/api/books/" + id + "/reviews?per_page=101"), 400);
+        }
+
+        @Test
+        void aDeletedBookTakesItsReviewsWithIt() {
+            String id = bookId();
+            review(reader, id, 4);
+
+            assertThat(as(librarian, "DELETE", "/api/books/" + id, null).status()).isEqualTo(204);
+
+            assertProblem(http.get("/api/books/" + id + "/reviews"), 404);
+            assertProblem(review(reader, id, 4), 404);
+        }
+    }
+}

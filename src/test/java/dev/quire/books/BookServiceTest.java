@@ -1,0 +1,261 @@
+package dev.quire.books;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.quire.identity.Account;
+import dev.quire.identity.AccountId;
+import dev.quire.shared.Change;
+import dev.quire.shared.FieldError;
+import dev.quire.shared.Ids;
+import dev.quire.shared.PreconditionFailedException;
+import dev.quire.shared.Preconditions;
+import dev.quire.shared.ValidationException;
+import dev.quire.support.MutableClock;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The catalogue's rules, on the real service with an in-memory store and a clock the tests move. */
+class BookServiceTest {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+    final Account ada = new Account(new AccountId(Ids.timeOrdered("acct", 1)), "ada@example.com", "Ada", clock.instant());
+    final Account grace = new Account(new AccountId(Ids.timeOrdered("acct", 2)), "grace@example.com", "Grace",
+            clock.instant());
+    InMemoryBookStore store;
+    BookService books;
+
+    @BeforeEach
+    void createService() {
+        store = new InMemoryBookStore();
+        books = new BookService(store, clock);
+    }
+
+    Book add(String title) {
+        clock.advance(Duration.ofMillis(1));
+        return books.create(ada.id(), new BookInput(title, "Some Author", 2001L, null, null));
+    }
+
+    static List<FieldError> errorsOf(Runnable action) {
+        return catchThrowableOfType(ValidationException.class, action::run).errors();
+    }
+
+    @Nested
+    class Adding {
+        @Test
+        void aBookIsTrimmedOwnedByItsCreatorAndUnrated() {
+            var book = books.create(ada.id(), new BookInput("  Dune ", " Frank Herbert ", 1965L, " Science fiction ",
+                    "0-441-17271-7"));
+
+            assertThat(book.id().value()).startsWith("book_");
+            assertThat(book.title()).isEqualTo("Dune");
+            assertThat(book.author()).isEqualTo("Frank Herbert");
+            assertThat(book.genre()).isEqualTo("Science fiction");
+            assertThat(book.isbn()).isEqualTo("9780441172719");
+            assertThat(book.createdBy()).isEqualTo(ada.id());
+            assertThat(book.version()).isEqualTo(1);
+            assertThat(book.rating()).isEqualTo(new Rating(null, 0));
+        }
+
+        @Test
+        void titleAndAuthorAreRequiredAndEveryBrokenRuleIsNamed() {
+            assertThat(errorsOf(() -> books.create(ada.id(), new BookInput(null, "  ", 99999L, " ", "123"))))
+                    .extracting(FieldError::field).containsExactlyInAnyOrder("title", "author", "year", "genre", "isbn");
+        }
+
+        @Test
+        void titlesAndAuthorsHaveAtMost300Characters() {
+            books.create(ada.id(), new BookInput("t".repeat(300), "a".repeat(300), null, null, null));
+            assertThat(errorsOf(() -> books.create(ada.id(), new BookInput("t".repeat(301), "a".repeat(301), null,
+                    null, null)))).extracting(FieldError::field).containsExactly("title", "author");
+        }
+
+        @Test
+        void theYearRunsFrom3000BcToNextYear() {
+            books.create(ada.id(), new BookInput("Gilgamesh", "Unknown", -3000L, null, null));
+            books.create(ada.id(), new BookInput("Forthcoming", "Someone", 2027L, null, null));
+
+            for (long year : List.of(-3001L, 2028L, Long.MAX_VALUE)) {
+                assertThat(errorsOf(() -> books.create(ada.id(), new BookInput("X", "Y", year, null, null))))
+                        .as("year " + year).extracting(FieldError::field).containsExactly("year");
+            }
+        }
+
+        @Test
+        void anIsbnIsUniqueWhicheverOfItsTwoFormsIsGiven() {
+            books.create(ada.id(), new BookInput("Dune", "Frank Herbert", null, null, "9780441172719"));
+
+            assertThatThrownBy(() -> books.create(grace.id(), new BookInput("Dune", "F. Herbert", null, null,
+                    "0441172717"))).isInstanceOf(DuplicateIsbnException.class);
+        }
+    }
+
+    @Nested
+    class Listing {
+        @Test
+        void pagesCarryTheTotalAndAPagePastTheEndIsEmpty() {
+            for (int i = 0; i < 5; i++) {
+                add("Book " + i);
+            }
+
+            var second = books.list(new BookQuery(null, null, null, null, null, BookSort.TITLE, 2, 2));
+            var past = books.list(new BookQuery(null, null, null, null, null, BookSort.TITLE, 9, 2));
+
+            assertThat(second.items()).extracting(Book::title).containsExactly("Book 2", "Book 3");
+            assertThat(second.total()).isEqualTo(5);
+            assertThat(second.totalPages()).isEqualTo(3);
+            assertThat(past.items()).isEmpty();
+            assertThat(past.total()).isEqualTo(5);
+        }
+    }
+
+    @Nested
+    class Changing {
+        Book book;
+
+        @BeforeEach
+        void aBook() {
+            book = books.create(ada.id(), new BookInput("Draft", "Ada", 1843L, "Notes", "0441172717"));
+            clock.advance(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void onlyTheCreatorChangesOrDeletesABook() {
+            assertThatThrownBy(() -> books.patch(grace.id(), book.id().value(), Preconditions.NONE,
+                    new BookPatch("Mine now", null, null, null, null))).isInstanceOf(NotYoursException.class);
+            assertThatThrownBy(() -> books.replace(grace.id(), book.id().value(), Preconditions.NONE,
+                    new BookInput("Mine now", "Grace", null, null, null))).isInstanceOf(NotYoursException.class);
+            assertThatThrownBy(() -> books.delete(grace.id(), book.id().value(), Preconditions.NONE))
+                    .isInstanceOf(NotYoursException.class);
+            assertThat(books.get(book.id().value())).isEqualTo(book);
+        }
+
+        @Test
+        void aPatchChangesWhatItNamesAndRemovesWhatItSetsToNull() {
+            var patched = books.patch(ada.id(), book.id().value(), Preconditions.NONE,
+                    new BookPatch("Final", null, new Change<>(null), null, new Change<>(null)));
+
+            assertThat(patched.title()).isEqualTo("Final");
+            assertThat(patched.author()).isEqualTo("Ada");
+            assertThat(patched.year()).isNull();
+            assertThat(patched.genre()).isEqualTo("Notes");
+            assertThat(patched.isbn()).isNull();
+            assertThat(patched.version()).isEqualTo(2);
+            assertThat(patched.updatedAt()).isEqualTo(clock.instant());
+        }
+
+        @Test
+        void aReplacementRemovesWhatItLeavesOut() {
+            var replaced = books.replace(ada.id(), book.id().value(), Preconditions.NONE,
+                    new BookInput("Replaced", "Ada Lovelace", null, null, null));
+
+            assertThat(replaced.year()).isNull();
+            assertThat(replaced.genre()).isNull();
+            assertThat(replaced.isbn()).isNull();
+        }
+
+        @Test
+        void aStaleVersionChangesNothingAndIsCheckedBeforeTheContent() {
+            var stale = new Preconditions(Set.of(7L), Set.of(), false);
+
+            assertThatThrownBy(() -> books.patch(ada.id(), book.id().value(), stale,
+                    new BookPatch(" ", null, null, null, null))).isInstanceOf(PreconditionFailedException.class);
+            assertThatThrownBy(() -> books.delete(ada.id(), book.id().value(), stale))
+                    .isInstanceOf(PreconditionFailedException.class);
+            assertThat(books.get(book.id().value())).isEqualTo(book);
+        }
+
+        @Test
+        void theCreatorIsCheckedBeforeTheVersion() {
+            assertThatThrownBy(() -> books.delete(grace.id(), book.id().value(), new Preconditions(Set.of(7L), Set.of(),
+                    false))).isInstanceOf(NotYoursException.class);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "book_", "abc", "book_99999999999999999999999999"})
+        void unknownBooksAreNotFound(String id) {
+            assertThatThrownBy(() -> books.get(id)).isInstanceOf(BookNotFoundException.class);
+            assertThatThrownBy(() -> books.delete(ada.id(), id, Preconditions.NONE))
+                    .isInstanceOf(BookNotFoundException.class);
+        }
+    }
+
+    @Nested
+    class Reviewing {
+        Book book;
+
+        @BeforeEach
+        void aBook() {
+            book = add("Reviewed");
+        }
+
+        @Test
+        void reviewsChangeTheRatingAndTheVersion() {
+            var first = books.addReview(grace, book.id().value(), new ReviewInput(5, "  Loved it.  "));
+            books.addReview(ada, book.id().value(), new ReviewInput(2, null));
+
+            var rated = books.get(book.id().value());
+            assertThat(first.text()).isEqualTo("Loved it.");
+            assertThat(first.authorName()).isEqualTo("Grace");
+            assertThat(rated.rating().count()).isEqualTo(2);
+            assertThat(rated.rating().average()).isEqualByComparingTo(new BigDecimal("3.50"));
+            assertThat(rated.version()).isEqualTo(3);
+
+            books.deleteReview(grace.id(), book.id().value(), first.id().value());
+
+            var after = books.get(book.id().value());
+            assertThat(after.rating().count()).isEqualTo(1);
+            assertThat(after.rating().average()).isEqualByComparingTo(new BigDecimal("2.00"));
+            assertThat(after.version()).isEqualTo(4);
+        }
+
+        @Test
+        void theRatingIsAWholeNumberFromOneToFiveAndTheTextAtMost5000Characters() {
+            for (Integer rating : new Integer[] {null, 0, 6, -1}) {
+                assertThat(errorsOf(() -> books.addReview(grace, book.id().value(), new ReviewInput(rating, null))))
+                        .extracting(FieldError::field).containsExactly("rating");
+            }
+            assertThat(errorsOf(() -> books.addReview(grace, book.id().value(), new ReviewInput(3, "x".repeat(5001)))))
+                    .extracting(FieldError::field).containsExactly("text");
+            assertThat(errorsOf(() -> books.addReview(grace, book.id().value(), new ReviewInput(3, "be\u0007ll"))))
+                    .extracting(FieldError::field).containsExactly("text");
+            books.addReview(grace, book.id().value(), new ReviewInput(3, "Line one\nLine two\twith a tab"));
+        }
+
+        @Test
+        void oneReviewPerAccountPerBook() {
+            books.addReview(grace, book.id().value(), new ReviewInput(4, null));
+
+            assertThatThrownBy(() -> books.addReview(grace, book.id().value(), new ReviewInput(1, null)))
+                    .isInstanceOf(DuplicateReviewException.class);
+        }
+
+        @Test
+        void onlyItsAuthorDeletesAReview() {
+            var review = books.addReview(grace, book.id().value(), new ReviewInput(4, null));
+
+            assertThatThrownBy(() -> books.deleteReview(ada.id(), book.id().value(), review.id().value()))
+                    .isInstanceOf(NotYoursException.class);
+            assertThat(books.review(book.id().value(), review.id().value())).isEqualTo(review);
+        }
+
+        @Test
+        void aReviewIsFoundOnlyUnderItsOwnBook() {
+            var review = books.addReview(grace, book.id().value(), new ReviewInput(4, null));
+            var other = add("Other");
+
+            assertThatThrownBy(() -> books.review(other.id().value(), review.id().value()))
+                    .isInstanceOf(ReviewNotFoundException.class);
+            assertThatThrownBy(() -> books.deleteReview(grace.id(), other.id().value(), review.id().value()))
+                    .isInstanceOf(ReviewNotFoundException.class);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.quire.books;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quire.books.BookStore.BookRecord;
+import dev.quire.books.BookStore.BookRecordUpdates;
+import dev.quire.books.BookStore.Filter;
+import dev.quire.books.BookStore.NewBookRecord;
+import dev.quire.books.BookStore.NewReviewRecord;
+import dev.quire.books.BookStore.ReviewRecord;
+import dev.quire.identity.AccountId;
+import dev.quire.shared.Ids;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** What every book store must do, run against each implementation (in memory, H2, PostgreSQL). */
+abstract class BookStoreContract {
+    final Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    BookStore store;
+    AccountId creator;
+    /** Each test's books carry this genre, so tests sharing a database see only their own. */
+    String genre;
+    private int created;
+
+    abstract BookStore newStore();
+
+    abstract AccountId newAccount();
+
+    @BeforeEach
+    void setUp() {
+        store = newStore();
+        creator = newAccount();
+        genre = "genre " + System.nanoTime();
+    }
+
+    BookRecord add(String title, String author, Integer year, String isbn) {
+        Instant at = start.plusMillis(created++);
+        var id = new BookId(Ids.timeOrdered(BookId.PREFIX, at.toEpochMilli()));
+        return store.insert(new NewBookRecord(id, title, author, year, genre, isbn, creator, at));
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong ISBNS =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() % 1_000_000_000L);
+
+    /** A valid ISBN-13 no other test uses (tests may share one database). */
+    static String uniqueIsbn() {
+        String body = "978" + String.format("%09d", ISBNS.incrementAndGet() % 1_000_000_000L);
+        int sum = 0;
+        for (int i = 0; i < 12; i++) {
+            sum += (body.charAt(i) - '0') * (i % 2 == 0 ? 1 : 3);
+        }
+        return body + (10 - sum % 10) % 10;
+    }
+
+    Filter mine() {
+        return new Filter(null, genre.toLowerCase(), null, null, null);
+    }
+
+    ReviewRecord review(BookRecord book, AccountId author, int rating) {
+        Instant at = start.plusMillis(created++);
+        return store.insertReview(new NewReviewRecord(new ReviewId(Ids.timeOrdered(ReviewId.PREFIX, at.toEpochMilli())),
+                book.id(), author, "Reviewer", rating, "Fine.", at), at);
+    }
+
+    @Test
+    void aBookIsFoundWithEveryField() {
+        var book = add("Dune", "Frank Herbert", 1965, uniqueIsbn());
+
+        var found = store.find(book.id()).orElseThrow();
+
+        assertThat(found).isEqualTo(book);
+        assertThat(found.version()).isEqualTo(1);
+        assertThat(found.createdBy()).isEqualTo(creator);
+        assertThat(found.ratingCount()).isZero();
+    }
+
+    @Test
+    void anIsbnBelongsToOneBook() {
+        String isbn = uniqueIsbn();
+        add("Dune", "Frank Herbert", 1965, isbn);
+        var other = add("Other", "Someone", null, null);
+
+        assertThatThrownBy(() -> add("Dune again", "Frank Herbert", 1965, isbn))
+                .isInstanceOf(DuplicateIsbnException.class);
+        assertThatThrownBy(() -> store.update(other, new BookRecordUpdates("Other", "Someone", null, null,
+                isbn), start)).isInstanceOf(DuplicateIsbnException.class);
+        // books without an ISBN do not collide
+        add("No ISBN", "Anon", null, null);
+    }
+
+    @Test
+    void anUpdateWritesOnlyOverTheVersionItRead() {
+        var book = add("Draft", "Author", null, null);
+        var later = start.plusSeconds(60);
+
+        var written = store.update(book, new BookRecordUpdates("Final", "Author", 2001, "New genre", null), later)
+                .orElseThrow();
+
+        assertThat(written.version()).isEqualTo(2);
+        assertThat(written.year()).isEqualTo(2001);
+        assertThat(written.updatedAt()).isEqualTo(later);
+        assertThat(store.find(book.id())).contains(written);
+        assertThat(store.update(book, new BookRecordUpdates("Lost", "Author", null, null, null), later)).isEmpty();
+        assertThat(store.delete(book.id(), 1)).isFalse();
+        assertThat(store.delete(book.id(), 2)).isTrue();
+        assertThat(store.find(book.id())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(BookSort.class)
+    void everySortOrdersByItsValueWithMissingValuesLastAndTiesById(BookSort sort) {
+        var reader = newAccount();
+        var a = add("alpha", "Zed", 2000, null);
+        var b = add("Beta", "young", null, null);
+        var c = add("gamma", "Xavier", 1990, null);
+        var d = add("beta", "Young", 1990, null);
+        review(a, reader, 5);
+        review(c, reader, 2);
+        review(d, reader, 5);
+
+        var titles = store.list(mine(), sort, 0, 10).stream().map(BookRecord::title).toList();
+
+        assertThat(titles).hasSize(4);
+        var expected = switch (sort) {
+            case TITLE -> List.of(a, ids(b, d).get(0), ids(b, d).get(1), c);
+            case TITLE_DESC -> List.of(c, ids(b, d).get(1), ids(b, d).get(0), a);
+            case YEAR -> List.of(ids(c, d).get(0), ids(c, d).get(1), a, b);
+            case YEAR_DESC -> List.of(a, ids(c, d).get(1), ids(c, d).get(0), b);
+            case AUTHOR -> List.of(c, ids(b, d).get(0), ids(b, d).get(1), a);
+            case AUTHOR_DESC -> List.of(a, ids(b, d).get(1), ids(b, d).get(0), c);
+            case CREATED -> List.of(a, b, c, d);
+            case CREATED_DESC -> List.of(d, c, b, a);
+            case RATING -> List.of(c, ids(a, d).get(0), ids(a, d).get(1), b);
+            case RATING_DESC -> List.of(ids(a, d).get(1), ids(a, d).get(0), c, b);
+        };
+        assertThat(titles).containsExactlyElementsOf(expected.stream().map(BookRecord::title).toList());
+    }
+
+    /** The two books in id order (the tie-breaker). */
+    private static List<BookRecord> ids(BookRecord x, BookRecord y) {
+        return x.id().value().compareTo(y.id().value()) < 0 ? List.of(x, y) : List.of(y, x);
+    }
+
+    @Test
+    void filtersCombineAndIgnoreCase() {
+        var dune = add("Dune", "Frank Herbert", 1965, null);
+        var messiah = add("Dune Messiah", "Frank Herbert", 1969, null);
+        var neuromancer = add("Neuromancer", "William Gibson", 1984, null);
+        String g = genre.toLowerCase();
+
+        assertThat(store.list(new Filter("frank herbert", g, null, null, null), BookSort.TITLE, 0, 10))
+                .containsExactly(dune, messiah);
+        assertThat(store.list(new Filter(null, g, 1966, null, null), BookSort.TITLE, 0, 10))
+                .containsExactly(messiah, neuromancer);
+        assertThat(store.list(new Filter(null, g, 1965, 1969, "dune"), BookSort.TITLE, 0, 10))
+                .containsExactly(dune, messiah);
+        assertThat(store.list(new Filter(null, g, null, null, "gibson"), BookSort.TITLE, 0, 10))
+                .containsExactly(neuromancer);
+        assertThat(store.list(new Filter("frank", g, null, null, null), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.count(new Filter(null, g, null, 1970, null))).isEqualTo(2);
+        assertThat(store.list(new Filter(null, g, null, null, "100%"), BookSort.TITLE, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void pagesAreSlicedWithATotal() {
+        var all = new ArrayList<BookRecord>();
+        for (int i = 0; i < 7; i++) {
+            all.add(add(String.format("Book %02d", i), "Author", null, null));
+        }
+
+        assertThat(store.list(mine(), BookSort.TITLE, 3, 3)).containsExactlyElementsOf(all.subList(3, 6));
+        assertThat(store.list(mine(), BookSort.TITLE, 6, 3)).containsExactly(all.get(6));
+        assertThat(store.list(mine(), BookSort.TITLE, 9, 3)).isEmpty();
+        assertThat(store.count(mine())).isEqualTo(7);
+    }
+
+    @Test
+    void reviewsSummariseIntoTheBookAsNewVersions() {
+        var book = add("Rated", "Author", null, null);
+        var first = newAccount();
+        var second = newAccount();
+
+        var r1 = review(book, first, 5);
+        review(book, second, 2);
+
+        var rated = store.find(book.id()).orElseThrow();
+        assertThat(rated.ratingCount()).isEqualTo(2);
+        assertThat(rated.ratingSum()).isEqualTo(7);
+        assertThat(rated.version()).isEqualTo(3);
+        assertThat(Rating.of(rated.ratingCount(), rated.ratingSum()).average()).isEqualByComparingTo(new BigDecimal("3.50"));
+
+        assertThat(store.deleteReview(r1, start.plusSeconds(1))).isTrue();
+        var after = store.find(book.id()).orElseThrow();
+        assertThat(after.ratingCount()).isEqualTo(1);
+        assertThat(after.ratingSum()).isEqualTo(2);
+        assertThat(after.version()).isEqualTo(4);
+        assertThat(store.deleteReview(r1, start.plusSeconds(2))).isFalse();
+    }
+
+    @Test
+    void oneReviewPerAuthorPerBook() {
+        var book = add("Once", "Author", null, null);
+        var other = add("Twice", "Author", null, null);
+        var reader = newAccount();
+        review(book, reader, 4);
+
+        assertThatThrownBy(() -> review(book, reader, 1)).isInstanceOf(DuplicateReviewException.class);
+        review(other, reader, 1);
+        assertThat(store.find(book.id()).orElseThrow().ratingCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aReviewOfABookThatIsGoneIsRefused() {
+        var book = add("Gone", "Author", null, null);
+        store.delete(book.id(), book.version());
+
+        assertThatThrownBy(() -> review(book, newAccount(), 3)).isInstanceOf(BookNotFoundException.class);
+    }
+
+    @Test
+    void reviewsArePagedNewestFirst() {
+        var book = add("Popular", "Author", null, null);
+        var reviews = new ArrayList<ReviewRecord>();
+        for (int i = 0; i < 5; i++) {
+            reviews.add(review(book, newAccount(), 1 + i % 5));
+        }
+
+        assertThat(store.reviews(book.id(), 0, 2)).containsExactly(reviews.get(4), reviews.get(3));
+        assertThat(store.reviews(book.id(), 4, 2)).containsExactly(reviews.get(0));
+        assertThat(store.countReviews(book.id())).isEqualTo(5);
+        assertThat(store.findReview(book.id(), reviews.get(2).id())).contains(reviews.get(2));
+        assertThat(store.findReview(add("Else", "A", null, null).id(), reviews.get(2).id())).isEmpty();
+    }
+}

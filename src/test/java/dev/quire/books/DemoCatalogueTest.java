@@ -1,0 +1,60 @@
+package dev.quire.books;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.support.Http;
+import dev.quire.support.Identities;
+import dev.quire.support.TestDatabase;
+import dev.quire.support.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new embedded database starts with the demo catalogue; PostgreSQL starts empty unless QUIRE_DEMO_DATA=true.
+ * (A blank setting counts as unset: the default for the database applies.)
+ */
+class DemoCatalogueTest {
+
+    static List<String> seedBooks(JsonNode page) {
+        var found = new ArrayList<String>();
+        page.path("items").forEach(book -> found.add(book.path("title").asText() + " " + book.path("year").asInt()));
+        return found;
+    }
+
+    @Test
+    void aNewH2DatabaseHasTheDemoCatalogueWhichNoOneCanChange() {
+        try (var server = TestServer.builder(TestDatabase.h2()).setting("QUIRE_DEMO_DATA", "").start()) {
+            var http = new Http(server);
+
+            var all = http.get("/api/books?per_page=100").json();
+
+            assertThat(all.path("total").asLong()).isGreaterThanOrEqualTo(50);
+            assertThat(seedBooks(all)).contains("Dune 1965", "Neuromancer 1984", "Snow Crash 1992");
+            var caller = new Identities(http).newCaller("vandal");
+            var dune = http.get("/api/books?q=dune&author=frank%20herbert").json().path("items").get(0);
+            var attempt = http.request("PUT", dune.path("_links").path("self").path("href").asText())
+                    .header("Authorization", caller.bearer()).json("{\"title\":\"Mine\",\"author\":\"Me\"}").send();
+            assertThat(attempt.status()).isEqualTo(403);
+            assertThat(dune.path("createdBy").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void postgresqlStartsEmptyByDefault() {
+        try (var server = TestServer.builder(TestDatabase.postgres()).setting("QUIRE_DEMO_DATA", "").start()) {
+            assertThat(new Http(server).get("/api/books").json().path("total").asLong()).isZero();
+        }
+    }
+
+    @Test
+    void postgresqlHasTheDemoCatalogueWhenAskedFor() {
+        try (var server = TestServer.builder(TestDatabase.postgres()).setting("QUIRE_DEMO_DATA", "true").start()) {
+            var all = new Http(server).get("/api/books?per_page=100").json();
+
+            assertThat(all.path("total").asLong()).isGreaterThanOrEqualTo(50);
+            assertThat(seedBooks(all)).contains("Dune 1965", "Neuromancer 1984", "Snow Crash 1992");
+        }
+    }
+}
