@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quire.support.Concurrently;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.TestDatabase;
@@ -408,6 +409,37 @@ abstract class BookApiSuite {
 
             assertProblem(review(reader, id, 1), 409);
             assertThat(http.get("/api/books/" + id).json().path("rating").path("count").asInt()).isEqualTo(1);
+        }
+
+        @Test
+        void concurrentReviewsByManyAccountsAreAllCountedInTheRating() throws Exception {
+            String id = bookId();
+            var critics = new ArrayList<Identities.Caller>();
+            for (int i = 0; i < 12; i++) {
+                critics.add(identities.newCaller("crowd" + i));
+            }
+
+            var statuses = Concurrently.run(12, i -> review(critics.get(i), id, i % 5 + 1).status());
+
+            assertThat(statuses).containsOnly(201);
+            var book = http.get("/api/books/" + id).json();
+            // ratings 1,2,3,4,5,1,2,3,4,5,1,2: sum 33 over 12
+            assertThat(book.path("rating").path("count").asInt()).isEqualTo(12);
+            assertThat(book.path("rating").path("average").decimalValue()).isEqualByComparingTo("2.75");
+            assertThat(book.path("version").asLong()).isEqualTo(13);
+            assertThat(http.get("/api/books/" + id + "/reviews").json().path("total").asLong()).isEqualTo(12);
+        }
+
+        @Test
+        void concurrentReviewsByOneAccountLeaveExactlyOne() throws Exception {
+            String id = bookId();
+
+            var statuses = Concurrently.run(10, i -> review(reader, id, 4).status());
+
+            assertThat(statuses).containsOnly(201, 409).containsOnlyOnce(201);
+            var book = http.get("/api/books/" + id).json();
+            assertThat(book.path("rating").path("count").asInt()).isEqualTo(1);
+            assertThat(book.path("version").asLong()).isEqualTo(2);
         }
 
         @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.quire.support.Concurrently;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.RawHttp;
@@ -16,8 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -391,7 +390,7 @@ abstract class TodoApiSuite {
             var owner = owner("contest");
             var todo = owner.created("contested");
 
-            var statuses = concurrently(20, i -> owner.request("PATCH", path(todo)).header("If-Match", "\"1\"")
+            var statuses = Concurrently.run(20, i -> owner.request("PATCH", path(todo)).header("If-Match", "\"1\"")
                     .json(json("title", "writer " + i)).send().status());
 
             assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
@@ -408,7 +407,7 @@ abstract class TodoApiSuite {
             var owner = owner("racers");
             var todo = owner.created("base");
 
-            var responses = concurrently(12, i -> owner.request("PUT", path(todo))
+            var responses = Concurrently.run(12, i -> owner.request("PUT", path(todo))
                     .json("{\"title\":\"writer " + i + "\",\"completed\":" + (i % 2 == 0) + "}").send());
 
             assertThat(responses).allSatisfy(response -> assertThat(response.status()).isIn(200, 409));
@@ -712,7 +711,7 @@ abstract class TodoApiSuite {
         void twentyConcurrentPostsWithOneKeyCreateExactlyOneTodo() throws Exception {
             var owner = owner("stampede");
 
-            var responses = concurrently(20, i -> post(owner, "stampede-1", "{\"title\":\"once\"}"));
+            var responses = Concurrently.run(20, i -> post(owner, "stampede-1", "{\"title\":\"once\"}"));
 
             var statuses = responses.stream().map(Http.Response::status).toList();
             assertThat(statuses).allSatisfy(status -> assertThat(status).isIn(201, 409));
@@ -764,35 +763,5 @@ abstract class TodoApiSuite {
                 assertThat(retry.json()).isEqualTo(first.json());
             }
         }
-    }
-
-    /** Runs the calls from as many threads at once as possible, and returns their results. */
-    static <T> List<T> concurrently(int count, IndexedCall<T> call) throws Exception {
-        var start = new CountDownLatch(1);
-        var pool = Executors.newFixedThreadPool(count);
-        try {
-            var futures = new ArrayList<Future<T>>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return call.call(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            start.countDown();
-            var results = new ArrayList<T>();
-            for (var future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    interface IndexedCall<T> {
-        T call(int index) throws Exception;
     }
 }
