@@ -19,6 +19,10 @@ import java.nio.charset.StandardCharsets;
  * memory: a declared Content-Length over the limit is refused before a byte is read, and a body of unknown
  * length (chunked) is counted as it is read, through the stream or the reader, and fails at the first byte
  * past the limit. (Form bodies, which Quire does not take, are bounded by the container's own form limit.)
+ *
+ * <p>A body within the limit that the application did not read (a 401 or 405 answered before it) is read and
+ * dropped after the response, as Tomcat does by itself: otherwise Jetty closes the connection under a client that
+ * may already be sending its next request on it.
  */
 public final class BodyLimitFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -40,7 +44,35 @@ public final class BodyLimitFilter extends HttpFilter {
             return;
         }
         // with a declared length the container already stops at it; only unknown lengths need counting
-        chain.doFilter(declared < 0 ? new LimitedRequest(request, limit) : request, response);
+        var limited = declared < 0 ? new LimitedRequest(request, limit) : request;
+        chain.doFilter(limited, response);
+        if (declared > 0 || request.getHeader("Transfer-Encoding") != null) {
+            drain(limited, response);
+        }
+    }
+
+    /**
+     * Sends the response, then reads what is left of the body, up to the limit, so that the connection can carry
+     * the next request. A client that asked for 100-continue and got a final answer instead sends no body: there
+     * is nothing to wait for.
+     */
+    private static void drain(HttpServletRequest request, HttpServletResponse response) {
+        if ("close".equalsIgnoreCase(response.getHeader("Connection")) || request.isAsyncStarted()
+                || request.getHeader("Expect") != null) {
+            return;
+        }
+        byte[] buffer = new byte[8192];
+        try {
+            response.flushBuffer();
+            var in = request.getInputStream();
+            while (in.read(buffer) >= 0) {
+                // dropped
+            }
+        } catch (IllegalStateException e) {
+            // the application read the body through getReader(), to its end or not: the container decides
+        } catch (IOException e) {
+            // past the limit, or the client went away: the container closes the connection
+        }
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

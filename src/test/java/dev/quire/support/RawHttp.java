@@ -81,6 +81,53 @@ public final class RawHttp {
         };
     }
 
+    /** One kept-alive connection, to see what the server does between the requests sent on it. */
+    public static final class Connection implements AutoCloseable {
+        private final Socket socket;
+
+        private Connection(Socket socket) {
+            this.socket = socket;
+        }
+
+        public static Connection open(TestServer server) {
+            try {
+                var socket = new Socket("127.0.0.1", server.port());
+                socket.setSoTimeout(10_000);
+                socket.setTcpNoDelay(true);
+                return new Connection(socket);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public void write(String text) {
+            try {
+                socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                throw new IllegalStateException("The server closed the connection", e);
+            }
+        }
+
+        /** The next response; fails if the server closed the connection instead. */
+        public Response read() {
+            try {
+                return RawHttp.read(socket.getInputStream());
+            } catch (IOException e) {
+                throw new IllegalStateException("No response: the server closed the connection", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing a test socket
+            }
+        }
+    }
+
     public static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
