@@ -19,8 +19,9 @@ import dev.quire.http.WebRootFilter;
 import dev.quire.idempotency.IdempotencyService;
 import dev.quire.identity.IdentityResource;
 import dev.quire.identity.IdentityService;
-import dev.quire.identity.IdentitySettings;
 import dev.quire.identity.IdentitySettings.HashCost;
+import dev.quire.identity.IdentitySettings;
+import dev.quire.identity.SignedInFilter;
 import dev.quire.todos.TodoResource;
 import dev.quire.todos.TodoService;
 import jakarta.servlet.DispatcherType;
@@ -102,13 +103,22 @@ public final class AppBootstrap implements ServletContextListener {
         var identity = IdentityService.withJdbc(database.dataSource(),
                 new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)));
 
+        var books = BookService.withJdbc(database.dataSource());
+        if (config.demoData()) {
+            int added = books.addDemoCatalogue();
+            if (added > 0) {
+                log.info("Added {} books of the demo catalogue (QUIRE_DEMO_DATA)", added);
+            }
+        }
+
         String version = version();
         var resources = new ArrayList<Object>(List.of(
                 new ApiRootResource(version),
                 new HealthResource(databaseProbe),
                 new IdentityResource(identity),
+                new SignedInFilter(),
                 new TodoResource(TodoService.withJdbc(database.dataSource())),
-                new BookResource(BookService.withJdbc(database.dataSource()))));
+                new BookResource(books)));
         resources.addAll(extraResources(context));
         var idempotency = IdempotencyService.withJdbc(database.dataSource());
         registerChain(context, config, identity, idempotency, new ApiApplication(resources));

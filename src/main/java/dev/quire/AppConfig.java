@@ -26,7 +26,8 @@ public record AppConfig(
         long maxBodyBytes,
         LogFormat logFormat,
         Duration sessionTtl,
-        int signInLimit) {
+        int signInLimit,
+        boolean demoData) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -98,14 +99,14 @@ public record AppConfig(
                         url,
                         reader.text(DB_USER, ""),
                         reader.text(DB_PASSWORD, ""),
-                        (int) reader.number(DB_POOL_SIZE, 10, 1, 100),
-                        // the embedded database is for trying Quire out: it starts with something to look at
-                        reader.bool(DEMO_DATA, url.startsWith("jdbc:h2:"))),
+                        (int) reader.number(DB_POOL_SIZE, 10, 1, 100)),
                 reader.origins(CORS_ORIGINS),
                 reader.number(MAX_BODY_BYTES, 1024 * 1024, 1024, 1024L * 1024 * 1024),
                 reader.choice(LOG_FORMAT, LogFormat.JSON),
                 reader.duration(SESSION_TTL, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofDays(365)),
-                (int) reader.number(SIGNIN_LIMIT, 5, 1, 10_000));
+                (int) reader.number(SIGNIN_LIMIT, 5, 1, 10_000),
+                // the embedded database is for trying Quire out: it starts with something to look at
+                reader.bool(DEMO_DATA, url.startsWith("jdbc:h2:")));
         reader.failOnProblems();
         var unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(KEYS);

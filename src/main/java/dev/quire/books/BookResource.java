@@ -3,11 +3,13 @@ package dev.quire.books;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.http.EntityTags;
+import dev.quire.http.Json;
 import dev.quire.http.Links;
 import dev.quire.http.MergePatch;
 import dev.quire.http.QueryParameters;
 import dev.quire.http.QueryString;
 import dev.quire.identity.Authenticated;
+import dev.quire.identity.SignedIn;
 import dev.quire.shared.PreconditionFailedException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -79,6 +81,7 @@ public final class BookResource {
                 .build();
     }
 
+    @SignedIn
     @POST
     public Response create(@Context SecurityContext security, @Context HttpServletRequest request, BookRequest body) {
         var book = books.create(Authenticated.session(security).accountId(), body.input());
@@ -87,21 +90,29 @@ public final class BookResource {
                 .header(HttpHeaders.ETAG, EntityTags.of(book.version())).entity(response).build();
     }
 
+    @SignedIn
     @PUT
     @Path("{id}")
     public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id, BookRequest body) {
+            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
         var book = books.replace(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers),
-                body.input());
+                () -> Json.read(body, BookRequest.class).input());
         return changed(book, request);
     }
 
+    @SignedIn
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
     public Response patch(@Context SecurityContext security, @Context HttpServletRequest request,
             @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
-        var caller = Authenticated.session(security).accountId();
+        var book = books.patch(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers),
+                () -> changes(body));
+        return changed(book, request);
+    }
+
+    /** A merge patch's changes; {@code null} removes an optional field. */
+    private static BookPatch changes(JsonNode body) {
         var patch = MergePatch.of(body, Set.of("title", "author", "year", "genre", "isbn"));
         var changes = new BookPatch(
                 patch.has("title") ? patch.text("title") : null,
@@ -110,9 +121,10 @@ public final class BookResource {
                 patch.optionalText("genre"),
                 patch.optionalText("isbn"));
         patch.check();
-        return changed(books.patch(caller, id, EntityTags.preconditions(headers), changes), request);
+        return changes;
     }
 
+    @SignedIn
     @DELETE
     @Path("{id}")
     public Response delete(@Context SecurityContext security, @Context HttpHeaders headers, @PathParam("id") String id) {
@@ -129,7 +141,7 @@ public final class BookResource {
         parameters.check();
         var page = books.reviews(id, number, perPage);
         String path = COLLECTION + "/" + id + "/reviews";
-        var links = pageLinks(request, path, page, n -> QueryString.of().add("page", n)
+        var links = pageLinks(request, path, page, n -> QueryString.of().add("page", n == 1 ? null : n)
                 .add("per_page", perPage == DEFAULT_PER_PAGE ? null : perPage).toString());
         links.add("book", COLLECTION + "/" + id);
         var items = page.items().stream().map(review -> ReviewResponse.from(review, request)).toList();
@@ -137,6 +149,7 @@ public final class BookResource {
                 links)).header("Link", linkHeader(links)).build();
     }
 
+    @SignedIn
     @POST
     @Path("{id}/reviews")
     public Response addReview(@Context SecurityContext security, @Context HttpServletRequest request,
@@ -154,6 +167,7 @@ public final class BookResource {
         return ReviewResponse.from(books.review(id, reviewId), request);
     }
 
+    @SignedIn
     @DELETE
     @Path("{id}/reviews/{reviewId}")
     public Response deleteReview(@Context SecurityContext security, @PathParam("id") String id,
@@ -178,6 +192,9 @@ public final class BookResource {
             parameters.invalid("year_min", "must not be greater than year_max");
         }
         String search = parameters.text("q", BookService.MAX_TITLE_LENGTH);
+        if (search != null && BookKeys.words(search).size() > BookService.MAX_SEARCH_WORDS) {
+            parameters.invalid("q", "must have at most " + BookService.MAX_SEARCH_WORDS + " words");
+        }
         var sort = parameters.choice("sort", BookSort.TITLE, BookSort::fromWireName, BookSort.wireNames());
         int page = parameters.integer("page", 1, MAX_PAGE, 1);
         int perPage = parameters.integer("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
@@ -199,14 +216,17 @@ public final class BookResource {
                 .toString();
     }
 
-    /** self, first, prev (unless on the first page), next (unless on or past the last) and last. */
+    /**
+     * self, first, prev (unless on the first page; from past the end, the last page), next (unless on or past the
+     * last) and last.
+     */
     private static Links pageLinks(HttpServletRequest request, String path, Page<?> page, IntFunction<String> query) {
         int last = (int) Math.max(1, page.totalPages());
         var links = Links.from(request)
                 .add("self", path + query.apply(page.page()))
                 .add("first", path + query.apply(1));
         if (page.page() > 1) {
-            links.add("prev", path + query.apply(page.page() - 1));
+            links.add("prev", path + query.apply(Math.min(page.page() - 1, last)));
         }
         if (page.page() < page.totalPages()) {
             links.add("next", path + query.apply(page.page() + 1));

@@ -21,7 +21,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -33,6 +33,8 @@ public final class BookService {
     static final int MAX_GENRE_LENGTH = 100;
     static final int MAX_REVIEW_LENGTH = 5000;
     static final int EARLIEST_YEAR = -3000;
+    /** The most words a search may have; each one is a condition on the word index. */
+    static final int MAX_SEARCH_WORDS = 10;
     private static final String WHAT = "The book";
 
     private final BookStore store;
@@ -64,38 +66,66 @@ public final class BookService {
         return book(find(id));
     }
 
-    /** A numbered page of the books that match; a page past the end is empty, with the right total. */
+    /**
+     * A numbered page of the books that match; a page past the end is empty, with the right total. A search with
+     * no words in it (only punctuation, say) matches no book.
+     */
     public Page<Book> list(BookQuery query) {
-        var filter = new Filter(key(query.author()), key(query.genre()), query.yearMin(), query.yearMax(),
-                key(query.search()));
+        List<String> words = query.search() == null ? List.of() : BookKeys.words(query.search());
+        if (query.search() != null && words.isEmpty()) {
+            return new Page<>(List.of(), query.page(), query.perPage(), 0);
+        }
+        var filter = new Filter(key(query.author()), key(query.genre()), query.yearMin(), query.yearMax(), words);
         long offset = (long) (query.page() - 1) * query.perPage();
         var books = store.list(filter, query.sort(), offset, query.perPage()).stream().map(BookService::book).toList();
         return new Page<>(books, query.page(), query.perPage(), store.count(filter));
     }
 
     /**
-     * Replaces every field of the book: a field left out is removed (title and author are required).
+     * Adds each book of the demo catalogue that is not there yet (all of them, the first time).
      *
-     * @throws BookNotFoundException for an unknown or malformed id
-     * @throws NotYoursException when the caller did not add the book
-     * @throws PreconditionFailedException when the book's version fails the request's preconditions
-     * @throws ValidationException naming each invalid field
+     * @return how many were added
      */
-    public Book replace(AccountId caller, String id, Preconditions preconditions, BookInput input) {
-        var current = writable(caller, id, preconditions);
-        return write(current, preconditions, content(input));
+    public int addDemoCatalogue() {
+        int added = 0;
+        for (var book : DemoCatalogue.books()) {
+            if (store.find(book.id()).isEmpty()) {
+                try {
+                    store.insert(book);
+                    added++;
+                } catch (DuplicateIsbnException e) {
+                    // demo books have no ISBN: their id is taken, by another instance starting at the same time
+                }
+            }
+        }
+        return added;
     }
 
     /**
-     * Changes the fields the patch sets.
+     * Replaces every field of the book: a field left out is removed (title and author are required). The content
+     * is read only once the caller may write and the preconditions hold, so its faults are reported after those.
      *
      * @throws BookNotFoundException for an unknown or malformed id
      * @throws NotYoursException when the caller did not add the book
      * @throws PreconditionFailedException when the book's version fails the request's preconditions
      * @throws ValidationException naming each invalid field
      */
-    public Book patch(AccountId caller, String id, Preconditions preconditions, BookPatch patch) {
+    public Book replace(AccountId caller, String id, Preconditions preconditions, Supplier<BookInput> content) {
         var current = writable(caller, id, preconditions);
+        return write(current, preconditions, content(content.get()));
+    }
+
+    /**
+     * Changes the fields the patch sets; like {@link #replace}, reads the patch only once the caller may write.
+     *
+     * @throws BookNotFoundException for an unknown or malformed id
+     * @throws NotYoursException when the caller did not add the book
+     * @throws PreconditionFailedException when the book's version fails the request's preconditions
+     * @throws ValidationException naming each invalid field
+     */
+    public Book patch(AccountId caller, String id, Preconditions preconditions, Supplier<BookPatch> content) {
+        var current = writable(caller, id, preconditions);
+        var patch = content.get();
         var merged = new BookInput(
                 patch.title() != null ? patch.title() : current.title(),
                 patch.author() != null ? patch.author() : current.author(),
@@ -254,7 +284,7 @@ public final class BookService {
     }
 
     private static String key(String text) {
-        return text == null ? null : text.toLowerCase(Locale.ROOT);
+        return text == null ? null : BookKeys.key(text);
     }
 
     private Instant now() {

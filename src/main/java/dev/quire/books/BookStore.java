@@ -18,8 +18,11 @@ interface BookStore {
     /** Full new values; the service merges a patch before it writes. */
     record BookRecordUpdates(String title, String author, Integer year, String genre, String isbn) {}
 
-    /** Lower-cased {@code author}, {@code genre} and {@code search}; null means no such filter. */
-    record Filter(String author, String genre, Integer yearMin, Integer yearMax, String search) {}
+    /**
+     * {@code author} and {@code genre} are keys ({@link BookKeys#key}) to match exactly; each of {@code words}
+     * ({@link BookKeys#words}) must begin a word of the title or the author; null and empty mean no such filter.
+     */
+    record Filter(String author, String genre, Integer yearMin, Integer yearMax, List<String> words) {}
 
     record NewReviewRecord(ReviewId id, BookId bookId, AccountId authorId, String authorName, int rating,
                            String text, Instant createdAt) {}

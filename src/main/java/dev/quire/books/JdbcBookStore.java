@@ -12,8 +12,8 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** {@link BookStore} on the books and reviews tables (migration V5), for H2 and PostgreSQL alike. */
@@ -24,12 +24,14 @@ final class JdbcBookStore implements BookStore {
             insert into books (id, title, title_key, author, author_key, publication_year, genre, genre_key, isbn,
                                created_by, created_at, updated_at, version, rating_count, rating_sum, rating_average)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0, null)""";
-    private static final String FIND = "select " + COLUMNS + " from books where id = ?";
+    private static final String FIND = "select " + COLUMNS + " from books where id = ? for update";
     private static final String UPDATE = """
             update books set title = ?, title_key = ?, author = ?, author_key = ?, publication_year = ?, genre = ?,
                              genre_key = ?, isbn = ?, updated_at = ?, version = version + 1
             where id = ? and version = ?""";
     private static final String DELETE = "delete from books where id = ? and version = ?";
+    private static final String INSERT_WORD = "insert into book_words (word, book_id) values (?, ?)";
+    private static final String DELETE_WORDS = "delete from book_words where book_id = ?";
     private static final String LOCK_RATING = "select rating_count, rating_sum from books where id = ? for update";
     private static final String UPDATE_RATING = """
             update books set rating_count = ?, rating_sum = ?, rating_average = ?, updated_at = ?, version = version + 1
@@ -53,15 +55,20 @@ final class JdbcBookStore implements BookStore {
     @Override
     public BookRecord insert(NewBookRecord book) {
         try {
-            jdbc.update(INSERT, statement -> {
-                statement.setString(1, book.id().value());
-                bindContent(statement, 2, new BookRecordUpdates(book.title(), book.author(), book.year(),
-                        book.genre(), book.isbn()));
-                statement.setString(10, book.createdBy() == null ? null : book.createdBy().value());
-                setInstant(statement, 11, book.createdAt());
-                setInstant(statement, 12, book.createdAt());
+            jdbc.transaction(connection -> {
+                Jdbc.update(connection, INSERT, statement -> {
+                    statement.setString(1, book.id().value());
+                    bindContent(statement, 2, new BookRecordUpdates(book.title(), book.author(), book.year(),
+                            book.genre(), book.isbn()));
+                    statement.setString(10, book.createdBy() == null ? null : book.createdBy().value());
+                    setInstant(statement, 11, book.createdAt());
+                    setInstant(statement, 12, book.createdAt());
+                });
+                insertWords(connection, book.id(), book.title(), book.author());
+                return null;
             });
         } catch (Jdbc.DuplicateKeyException e) {
+            // ids are random, so the one unique value a new book can repeat is its ISBN
             throw new DuplicateIsbnException();
         }
         return new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(), book.isbn(),
@@ -77,11 +84,19 @@ final class JdbcBookStore implements BookStore {
     public Optional<BookRecord> update(BookRecord previous, BookRecordUpdates updates, Instant now) {
         int changed;
         try {
-            changed = jdbc.update(UPDATE, statement -> {
-                bindContent(statement, 1, updates);
-                setInstant(statement, 9, now);
-                statement.setString(10, previous.id().value());
-                statement.setLong(11, previous.version());
+            changed = jdbc.transaction(connection -> {
+                int rows = Jdbc.update(connection, UPDATE, statement -> {
+                    bindContent(statement, 1, updates);
+                    setInstant(statement, 9, now);
+                    statement.setString(10, previous.id().value());
+                    statement.setLong(11, previous.version());
+                });
+                if (rows == 1 && !(updates.title().equals(previous.title())
+                        && updates.author().equals(previous.author()))) {
+                    Jdbc.update(connection, DELETE_WORDS, statement -> statement.setString(1, previous.id().value()));
+                    insertWords(connection, previous.id(), updates.title(), updates.author());
+                }
+                return rows;
             });
         } catch (Jdbc.DuplicateKeyException e) {
             throw new DuplicateIsbnException();
@@ -93,20 +108,29 @@ final class JdbcBookStore implements BookStore {
                         previous.version() + 1, previous.ratingCount(), previous.ratingSum()));
     }
 
+    /** Indexes the words of the title and the author for search. */
+    private static void insertWords(Connection connection, BookId id, String title, String author)
+            throws SQLException {
+        Jdbc.batch(connection, INSERT_WORD, BookKeys.words(title, author), (statement, word) -> {
+            statement.setString(1, word);
+            statement.setString(2, id.value());
+        });
+    }
+
     /** Binds title, keys, year, genre and ISBN at {@code first} to {@code first + 7}. */
     private static void bindContent(PreparedStatement statement, int first, BookRecordUpdates content)
             throws SQLException {
         statement.setString(first, content.title());
-        statement.setString(first + 1, key(content.title()));
+        statement.setString(first + 1, BookKeys.key(content.title()));
         statement.setString(first + 2, content.author());
-        statement.setString(first + 3, key(content.author()));
+        statement.setString(first + 3, BookKeys.key(content.author()));
         if (content.year() == null) {
             statement.setNull(first + 4, Types.INTEGER);
         } else {
             statement.setInt(first + 4, content.year());
         }
         statement.setString(first + 5, content.genre());
-        statement.setString(first + 6, content.genre() == null ? null : key(content.genre()));
+        statement.setString(first + 6, content.genre() == null ? null : BookKeys.key(content.genre()));
         statement.setString(first + 7, content.isbn());
     }
 
@@ -120,14 +144,8 @@ final class JdbcBookStore implements BookStore {
 
     @Override
     public List<BookRecord> list(Filter filter, BookSort sort, long offset, int limit) {
-        var values = new ArrayList<Object>();
-        String direction = sort.descending ? "desc" : "asc";
-        // books without a year or a rating come last either way: they have no place in that order
-        String sql = "select " + COLUMNS + " from books" + where(filter, values)
-                + " order by " + sort.column + " " + direction + " nulls last, id " + direction + " limit ? offset ?";
-        values.add(limit);
-        values.add(offset);
-        return jdbc.list(sql, bind(values), JdbcBookStore::book);
+        var query = listQuery(filter, sort, offset, limit);
+        return jdbc.list(query.sql(), bind(query.values()), JdbcBookStore::book);
     }
 
     @Override
@@ -135,6 +153,22 @@ final class JdbcBookStore implements BookStore {
         var values = new ArrayList<Object>();
         return jdbc.one("select count(*) from books" + where(filter, values), bind(values), row -> row.getLong(1))
                 .orElse(0L);
+    }
+
+    /** SQL and the values to bind to it. */
+    record Query(String sql, List<Object> values) {}
+
+    /** The statement {@link #list} runs; each sort has an index in exactly its order (migration V5). */
+    static Query listQuery(Filter filter, BookSort sort, long offset, int limit) {
+        var values = new ArrayList<Object>();
+        String direction = sort.descending ? " desc" : " asc";
+        // books without a year or a rating come last either way: they have no place in that order
+        String nulls = sort.nullable ? " nulls last" : "";
+        String sql = "select " + COLUMNS + " from books" + where(filter, values)
+                + " order by " + sort.column + direction + nulls + ", id" + direction + " limit ? offset ?";
+        values.add(limit);
+        values.add(offset);
+        return new Query(sql, values);
     }
 
     private static String where(Filter filter, List<Object> values) {
@@ -155,11 +189,16 @@ final class JdbcBookStore implements BookStore {
             conditions.add("publication_year <= ?");
             values.add(filter.yearMax());
         }
-        if (filter.search() != null) {
-            conditions.add("(title_key like ? escape '\\' or author_key like ? escape '\\')");
-            String pattern = "%" + filter.search().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            values.add(pattern);
-            values.add(pattern);
+        // Each search word begins some word of the book. The longest, likely the rarest, picks the candidates
+        // through the word index; the others are checked per candidate. Words are letters and digits only
+        // (BookKeys.words), so they hold no LIKE wildcards.
+        var words = new ArrayList<>(filter.words());
+        words.sort(Comparator.comparingInt(String::length).reversed());
+        for (int i = 0; i < words.size(); i++) {
+            conditions.add(i == 0
+                    ? "id in (select book_id from book_words where word like ?)"
+                    : "exists (select 1 from book_words w where w.book_id = books.id and w.word like ?)");
+            values.add(words.get(i) + "%");
         }
         return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     }
@@ -253,10 +292,6 @@ final class JdbcBookStore implements BookStore {
     public long countReviews(BookId bookId) {
         return jdbc.one(COUNT_REVIEWS, statement -> statement.setString(1, bookId.value()), row -> row.getLong(1))
                 .orElse(0L);
-    }
-
-    static String key(String text) {
-        return text.toLowerCase(Locale.ROOT);
     }
 
     private static BookRecord book(ResultSet row) throws SQLException {

@@ -1,7 +1,6 @@
 package dev.quire.db;
 
-/** @param demoData whether a new database gets the demo catalogue (migration V6) */
-public record DatabaseSettings(String url, String user, String password, int poolSize, boolean demoData) {
+public record DatabaseSettings(String url, String user, String password, int poolSize) {
 
     public boolean isH2() {
         return url.startsWith("jdbc:h2:");
@@ -12,6 +11,6 @@ public record DatabaseSettings(String url, String user, String password, int poo
     public String toString() {
         int query = url.indexOf('?');
         return "DatabaseSettings[url=" + (query < 0 ? url : url.substring(0, query) + "?…")
-                + ", user=" + user + ", poolSize=" + poolSize + ", demoData=" + demoData + "]";
+                + ", user=" + user + ", poolSize=" + poolSize + "]";
     }
 }

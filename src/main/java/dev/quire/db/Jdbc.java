@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -38,6 +39,11 @@ public final class Jdbc {
     @FunctionalInterface
     public interface RowMapper<T> {
         T map(ResultSet row) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface ItemBinder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
     }
 
     @FunctionalInterface
@@ -104,6 +110,21 @@ public final class Jdbc {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             return statement.executeUpdate();
+        }
+    }
+
+    /** Runs {@code sql} once for each item, sent as one batch. */
+    public static <T> void batch(Connection connection, String sql, Collection<T> items, ItemBinder<T> binder)
+            throws SQLException {
+        if (items.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (T item : items) {
+                binder.bind(statement, item);
+                statement.addBatch();
+            }
+            statement.executeBatch();
         }
     }
 

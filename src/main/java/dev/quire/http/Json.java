@@ -1,6 +1,8 @@
 package dev.quire.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import jakarta.ws.rs.ext.ContextResolver;
+import java.io.UncheckedIOException;
 
 /**
  * The one JSON configuration for requests, responses and problems. Strict on input: unknown fields,
@@ -23,6 +26,18 @@ public final class Json implements ContextResolver<ObjectMapper> {
     /** The shared, fully configured mapper; immutable once built, safe to share across threads. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * A body read as a {@link JsonNode} bound to {@code type}, by the rules a body Jersey binds follows; a
+     * resource reads a body this way to check it only after the request's preconditions.
+     */
+    public static <T> T read(JsonNode body, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // ProblemMapper answers from the cause, as for any bad body
+        }
     }
 
     @Override

@@ -46,8 +46,12 @@ public final class QueryParameters {
         if (value == null) {
             return null;
         }
-        if (Text.length(value) > maxLength || Text.isUnsafe(value, false)) {
-            invalid(name, "must be at most " + maxLength + " characters of text");
+        if (Text.length(value) > maxLength) {
+            invalid(name, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        if (Text.isUnsafe(value, false)) {
+            invalid(name, "must not contain control characters");
             return null;
         }
         return value.isBlank() ? null : value.trim();

@@ -41,6 +41,7 @@ public final class IdentityResource {
         return Response.created(URI.create(account.links().href("self"))).entity(account).build();
     }
 
+    @SignedIn
     @GET
     @Path("accounts/me")
     public AccountResponse me(@Context SecurityContext security, @Context HttpServletRequest request) {
@@ -48,6 +49,7 @@ public final class IdentityResource {
         return AccountResponse.from(identity.account(session, session.accountId().value()), request);
     }
 
+    @SignedIn
     @PATCH
     @Path("accounts/me")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
@@ -63,6 +65,7 @@ public final class IdentityResource {
         return AccountResponse.from(identity.rename(session, displayName), request);
     }
 
+    @SignedIn
     @PUT
     @Path("accounts/me/password")
     public Response changePassword(@Context SecurityContext security, @Context HttpServletRequest request,
@@ -72,6 +75,7 @@ public final class IdentityResource {
         return Response.noContent().build();
     }
 
+    @SignedIn
     @GET
     @Path("accounts/{id}")
     public AccountResponse account(@Context SecurityContext security, @Context HttpServletRequest request,
@@ -90,12 +94,14 @@ public final class IdentityResource {
         return Response.created(URI.create(response.links().href("self"))).entity(response).build();
     }
 
+    @SignedIn
     @GET
     @Path("sessions/me")
     public SessionResponse currentSession(@Context SecurityContext security, @Context HttpServletRequest request) {
         return SessionResponse.from(Authenticated.session(security), request);
     }
 
+    @SignedIn
     @DELETE
     @Path("sessions/me")
     public Response signOut(@Context SecurityContext security) {
@@ -103,6 +109,7 @@ public final class IdentityResource {
         return Response.noContent().build();
     }
 
+    @SignedIn
     @DELETE
     @Path("sessions")
     public Response signOutEverywhere(@Context SecurityContext security) {

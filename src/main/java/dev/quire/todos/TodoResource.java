@@ -3,13 +3,15 @@ package dev.quire.todos;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.http.EntityTags;
+import dev.quire.http.Json;
 import dev.quire.http.Links;
 import dev.quire.http.MergePatch;
 import dev.quire.http.QueryParameters;
 import dev.quire.http.QueryString;
-import dev.quire.shared.BadParameterException;
 import dev.quire.identity.AccountId;
 import dev.quire.identity.Authenticated;
+import dev.quire.identity.SignedIn;
+import dev.quire.shared.BadParameterException;
 import dev.quire.shared.PreconditionFailedException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -35,6 +37,7 @@ import java.util.Set;
 
 /** The caller's todos over HTTP: translates JSON, query parameters and conditional headers to service calls. */
 @Path("/api/todos")
+@SignedIn
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class TodoResource {
@@ -96,9 +99,11 @@ public final class TodoResource {
     @PUT
     @Path("{id}")
     public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id, TodoRequest body) {
-        var todo = todos.replace(owner(security), id, EntityTags.preconditions(headers),
-                new TodoInput(body.title(), body.completed(), body.order()));
+            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
+        var todo = todos.replace(owner(security), id, EntityTags.preconditions(headers), () -> {
+            var content = Json.read(body, TodoRequest.class);
+            return new TodoInput(content.title(), content.completed(), content.order());
+        });
         return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, EntityTags.of(todo.version()))
                 .build();
     }
@@ -108,15 +113,19 @@ public final class TodoResource {
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
     public Response patch(@Context SecurityContext security, @Context HttpServletRequest request,
             @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
+        var todo = todos.patch(owner(security), id, EntityTags.preconditions(headers), () -> changes(body));
+        return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, EntityTags.of(todo.version()))
+                .build();
+    }
+
+    private static TodoPatch changes(JsonNode body) {
         var patch = MergePatch.of(body, Set.of("title", "completed", "order"));
         var changes = new TodoPatch(
                 patch.has("title") ? patch.text("title") : null,
                 patch.has("completed") ? patch.bool("completed") : null,
                 patch.has("order") ? patch.integer("order") : null);
         patch.check();
-        var todo = todos.patch(owner(security), id, EntityTags.preconditions(headers), changes);
-        return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, EntityTags.of(todo.version()))
-                .build();
+        return changes;
     }
 
     @DELETE

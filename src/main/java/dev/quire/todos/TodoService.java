@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -98,15 +99,17 @@ public final class TodoService {
     }
 
     /**
-     * Replaces title and completion (and the order, when given).
+     * Replaces title and completion (and the order, when given). The content is read only once the todo is found
+     * and the preconditions hold, so its faults are reported after those.
      *
      * @throws TodoNotFoundException when there is no such todo of this owner
      * @throws PreconditionFailedException when the todo's version fails the request's preconditions
      * @throws ValidationException naming each invalid field
      * @throws ConcurrentUpdateException when another write got in between this one's read and write
      */
-    public Todo replace(AccountId owner, String id, Preconditions preconditions, TodoInput input) {
+    public Todo replace(AccountId owner, String id, Preconditions preconditions, Supplier<TodoInput> content) {
         var current = current(owner, id, preconditions);
+        var input = content.get();
         var errors = new ArrayList<FieldError>();
         String title = title(input.title(), errors);
         Long order = order(input.order(), errors);
@@ -119,15 +122,16 @@ public final class TodoService {
     }
 
     /**
-     * Changes the fields the patch sets.
+     * Changes the fields the patch sets; like {@link #replace}, reads the patch only after the preconditions.
      *
      * @throws TodoNotFoundException when there is no such todo of this owner
      * @throws PreconditionFailedException when the todo's version fails the request's preconditions
      * @throws ValidationException naming each invalid field
      * @throws ConcurrentUpdateException when another write got in between this one's read and write
      */
-    public Todo patch(AccountId owner, String id, Preconditions preconditions, TodoPatch patch) {
+    public Todo patch(AccountId owner, String id, Preconditions preconditions, Supplier<TodoPatch> content) {
         var current = current(owner, id, preconditions);
+        var patch = content.get();
         var errors = new ArrayList<FieldError>();
         String title = patch.title() == null ? null : title(patch.title(), errors);
         Long order = order(patch.order(), errors);

@@ -176,6 +176,36 @@ abstract class BookApiSuite {
                     .isEqualTo(6);
         }
 
+        @Test
+        void aSearchMatchesTheBeginningsOfWordsInTheTitleOrTheAuthor() {
+            assertThat(titles("q=alp")).containsExactly("Alpha");
+            assertThat(titles("q=lpha")).isEmpty();
+            assertThat(titles("q=" + encode("ann " + run))).containsExactly("Alpha", "Gamma");
+            assertThat(titles("q=" + encode("Ann, Archer!"))).containsExactly("Alpha", "Gamma");
+            assertThat(titles("q=" + encode("ann bak"))).isEmpty();
+            assertThat(titles("q=" + encode("!!! ---"))).isEmpty();
+            var response = http.get("/api/books?q=" + encode("a b c d e f g h i j k"));
+            assertProblem(response, 400);
+            assertThat(errorFields(response)).containsExactly("q");
+        }
+
+        @Test
+        void searchAndFiltersIgnoreAccents() {
+            String extra = "Accents " + run;
+            var created = post(librarian, "/api/books", book("Ångström Über " + run, "Gödel Erdős " + run, 1931)
+                    .put("genre", extra));
+            assertThat(created.status()).isEqualTo(201);
+            String id = created.json().path("id").asText();
+
+            String inGenre = "&genre=" + encode(extra);
+            for (String query : List.of("q=angstrom%20uber" + inGenre, "q=GODEL%20erdos" + inGenre,
+                    "author=" + encode("godel erdos " + run), "genre=" + encode("ACCENTS " + run))) {
+                var found = http.get("/api/books?" + query).json();
+                assertThat(found.path("items")).as(query).hasSize(1);
+                assertThat(found.path("items").get(0).path("id").asText()).isEqualTo(id);
+            }
+        }
+
         @ParameterizedTest
         @CsvSource(delimiter = '|', value = {
             "title|Alpha,beta,Delta,epsilon,Gamma,Zeta",
@@ -239,6 +269,10 @@ abstract class BookApiSuite {
             assertThat(past.path("items")).isEmpty();
             assertThat(past.path("page").asInt()).isEqualTo(4);
             assertThat(past.path("_links").has("next")).isFalse();
+            // from past the end, prev leads back to the last page, not to another empty one
+            assertThat(href(past, "prev")).isEqualTo(href(last, "self"));
+            var farPast = http.get("/api/books?genre=" + encode(genre) + "&per_page=2&page=1000").json();
+            assertThat(href(farPast, "prev")).isEqualTo(href(last, "self"));
             assertThat(http.get(href(first, "next")).json().path("items")).isEqualTo(middle.path("items"));
         }
 
@@ -275,6 +309,37 @@ abstract class BookApiSuite {
             assertProblem(as(reader, method, path, body), 403);
             assertThat(http.get(path).json().path("title").asText()).isEqualTo("Guarded " + run);
             assertThat(as(librarian, method, path, body).status()).isIn(200, 204);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"POST /api/books", "PUT", "PATCH", "DELETE", "POST reviews", "DELETE review"})
+        void anAnonymousWriteIs401WhateverItsBody(String route) {
+            String id = ownBook("Anonymously");
+            String review = review(reader, id, 3).json().path("id").asText();
+            String[] parts = route.split(" ");
+            String path = switch (route) {
+                case "POST reviews" -> "/api/books/" + id + "/reviews";
+                case "DELETE review" -> "/api/books/" + id + "/reviews/" + review;
+                default -> parts.length > 1 ? parts[1] : "/api/books/" + id;
+            };
+
+            assertProblem(as(null, parts[0], path, "{\"title\":5,\"rating\":\"x\"}"), 401);
+            assertProblem(as(null, parts[0], path, "{"), 401);
+            assertThat(http.get("/api/books/" + id).json().path("rating").path("count").asInt()).isEqualTo(1);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"PUT", "PATCH"})
+        void whoMayWriteAndTheVersionAreCheckedBeforeTheBody(String method) {
+            String path = "/api/books/" + ownBook("Checked first");
+
+            for (String body : List.of("{\"title\":5}", "{\"colour\":\"red\"}", "{\"title\":\" \"}")) {
+                assertProblem(as(reader, method, path, body), 403);
+                assertProblem(http.request(method, path).header("Authorization", librarian.bearer())
+                        .header("If-Match", "\"9\"").json(body).send(), 412);
+                assertProblem(as(librarian, method, path, body), 422);
+            }
+            assertThat(http.get(path).json().path("version").asLong()).isEqualTo(1);
         }
 
         @Test
@@ -494,6 +559,8 @@ abstract class BookApiSuite {
             assertThat(second.json().path("items").get(0).path("id").asText()).isEqualTo(names.get(0));
             assertThat(first.json().path("_links").path("book").path("href").asText()).isEqualTo("/api/books/" + id);
             assertThat(first.header("Link")).contains("rel=\"next\"");
+            assertThat(first.json().path("_links").path("first").path("href").asText())
+                    .isEqualTo("/api/books/" + id + "/reviews?per_page=2");
             assertProblem(http.get("/api/books/" + id + "/reviews?per_page=101"), 400);
         }
 

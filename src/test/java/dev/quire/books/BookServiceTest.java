@@ -130,9 +130,9 @@ class BookServiceTest {
         @Test
         void onlyTheCreatorChangesOrDeletesABook() {
             assertThatThrownBy(() -> books.patch(grace.id(), book.id().value(), Preconditions.NONE,
-                    new BookPatch("Mine now", null, null, null, null))).isInstanceOf(NotYoursException.class);
+                    () -> new BookPatch("Mine now", null, null, null, null))).isInstanceOf(NotYoursException.class);
             assertThatThrownBy(() -> books.replace(grace.id(), book.id().value(), Preconditions.NONE,
-                    new BookInput("Mine now", "Grace", null, null, null))).isInstanceOf(NotYoursException.class);
+                    () -> new BookInput("Mine now", "Grace", null, null, null))).isInstanceOf(NotYoursException.class);
             assertThatThrownBy(() -> books.delete(grace.id(), book.id().value(), Preconditions.NONE))
                     .isInstanceOf(NotYoursException.class);
             assertThat(books.get(book.id().value())).isEqualTo(book);
@@ -141,7 +141,7 @@ class BookServiceTest {
         @Test
         void aPatchChangesWhatItNamesAndRemovesWhatItSetsToNull() {
             var patched = books.patch(ada.id(), book.id().value(), Preconditions.NONE,
-                    new BookPatch("Final", null, new Change<>(null), null, new Change<>(null)));
+                    () -> new BookPatch("Final", null, new Change<>(null), null, new Change<>(null)));
 
             assertThat(patched.title()).isEqualTo("Final");
             assertThat(patched.author()).isEqualTo("Ada");
@@ -155,7 +155,7 @@ class BookServiceTest {
         @Test
         void aReplacementRemovesWhatItLeavesOut() {
             var replaced = books.replace(ada.id(), book.id().value(), Preconditions.NONE,
-                    new BookInput("Replaced", "Ada Lovelace", null, null, null));
+                    () -> new BookInput("Replaced", "Ada Lovelace", null, null, null));
 
             assertThat(replaced.year()).isNull();
             assertThat(replaced.genre()).isNull();
@@ -167,7 +167,7 @@ class BookServiceTest {
             var stale = new Preconditions(Set.of(7L), Set.of(), false);
 
             assertThatThrownBy(() -> books.patch(ada.id(), book.id().value(), stale,
-                    new BookPatch(" ", null, null, null, null))).isInstanceOf(PreconditionFailedException.class);
+                    () -> new BookPatch(" ", null, null, null, null))).isInstanceOf(PreconditionFailedException.class);
             assertThatThrownBy(() -> books.delete(ada.id(), book.id().value(), stale))
                     .isInstanceOf(PreconditionFailedException.class);
             assertThat(books.get(book.id().value())).isEqualTo(book);

@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ abstract class BookStoreContract {
     }
 
     Filter mine() {
-        return new Filter(null, genre.toLowerCase(), null, null, null);
+        return new Filter(null, BookKeys.key(genre), null, null, List.of());
     }
 
     ReviewRecord review(BookRecord book, AccountId author, int rating) {
@@ -149,24 +150,81 @@ abstract class BookStoreContract {
         return x.id().value().compareTo(y.id().value()) < 0 ? List.of(x, y) : List.of(y, x);
     }
 
+    Filter words(String... words) {
+        return new Filter(null, BookKeys.key(genre), null, null, List.of(words));
+    }
+
     @Test
-    void filtersCombineAndIgnoreCase() {
+    void filtersCombineAndIgnoreCaseAndAccents() {
         var dune = add("Dune", "Frank Herbert", 1965, null);
         var messiah = add("Dune Messiah", "Frank Herbert", 1969, null);
         var neuromancer = add("Neuromancer", "William Gibson", 1984, null);
-        String g = genre.toLowerCase();
+        var godel = add("Gödel, Escher, Bach", "Douglas Hofstadter", 1979, null);
+        String g = BookKeys.key(genre);
 
-        assertThat(store.list(new Filter("frank herbert", g, null, null, null), BookSort.TITLE, 0, 10))
+        assertThat(store.list(new Filter("frank herbert", g, null, null, List.of()), BookSort.TITLE, 0, 10))
                 .containsExactly(dune, messiah);
-        assertThat(store.list(new Filter(null, g, 1966, null, null), BookSort.TITLE, 0, 10))
-                .containsExactly(messiah, neuromancer);
-        assertThat(store.list(new Filter(null, g, 1965, 1969, "dune"), BookSort.TITLE, 0, 10))
+        assertThat(store.list(new Filter(null, g, 1966, null, List.of()), BookSort.TITLE, 0, 10))
+                .containsExactly(messiah, godel, neuromancer);
+        assertThat(store.list(new Filter(null, g, 1965, 1969, List.of("dune")), BookSort.TITLE, 0, 10))
                 .containsExactly(dune, messiah);
-        assertThat(store.list(new Filter(null, g, null, null, "gibson"), BookSort.TITLE, 0, 10))
-                .containsExactly(neuromancer);
-        assertThat(store.list(new Filter("frank", g, null, null, null), BookSort.TITLE, 0, 10)).isEmpty();
-        assertThat(store.count(new Filter(null, g, null, 1970, null))).isEqualTo(2);
-        assertThat(store.list(new Filter(null, g, null, null, "100%"), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.list(new Filter("frank", g, null, null, List.of()), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.count(new Filter(null, g, null, 1970, List.of()))).isEqualTo(2);
+        assertThat(store.list(new Filter(null, BookKeys.key(genre.toUpperCase()), null, null, List.of("godel")),
+                BookSort.TITLE, 0, 10)).containsExactly(godel);
+    }
+
+    @Test
+    void searchWordsBeginWordsOfTheTitleOrTheAuthor() {
+        var dune = add("Dune", "Frank Herbert", 1965, null);
+        var messiah = add("Dune Messiah", "Frank Herbert", 1969, null);
+        var neuromancer = add("Neuromancer", "William Gibson", 1984, null);
+        var guide = add("The Hitchhiker's Guide to the Galaxy", "Douglas Adams", 1979, null);
+        var godel = add("Gödel, Escher, Bach", "Douglas Hofstadter", 1979, null);
+
+        assertThat(store.list(words("dune"), BookSort.TITLE, 0, 10)).containsExactly(dune, messiah);
+        assertThat(store.list(words("herb"), BookSort.TITLE, 0, 10)).containsExactly(dune, messiah);
+        assertThat(store.list(words("dune", "mes"), BookSort.TITLE, 0, 10)).containsExactly(messiah);
+        assertThat(store.list(words("gibson"), BookSort.TITLE, 0, 10)).containsExactly(neuromancer);
+        assertThat(store.list(words("hitchhiker", "s"), BookSort.TITLE, 0, 10)).containsExactly(guide);
+        assertThat(store.list(words("godel"), BookSort.TITLE, 0, 10)).containsExactly(godel);
+        assertThat(store.list(words("douglas"), BookSort.TITLE, 0, 10)).containsExactly(godel, guide);
+        // a word must begin a word: no match inside one, and every word must match
+        assertThat(store.list(words("une"), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.list(words("dune", "gibson"), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.count(words("frank", "herbert", "dune"))).isEqualTo(2);
+    }
+
+    @Test
+    void theSearchIndexFollowsChangesAndDeletes() {
+        var book = add("Draft title", "Some Writer", null, null);
+
+        var renamed = store.update(book, new BookRecordUpdates("Final Words", "Other Hand", null, genre, null),
+                start.plusSeconds(1)).orElseThrow();
+
+        assertThat(store.list(words("draft"), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.list(words("writer"), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(store.list(words("final", "hand"), BookSort.TITLE, 0, 10)).containsExactly(renamed);
+        assertThat(store.delete(book.id(), renamed.version())).isTrue();
+        assertThat(store.list(words("final"), BookSort.TITLE, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void titlesAndAuthorsSortByTheirFoldedTextInCodePointOrderOnEveryDatabase() {
+        for (String title : List.of("theodore", "~Tilde", "Zeta", "the-end", "gz", "Good Omens", "Gödel", "the road",
+                "abd", "Ábc")) {
+            add(title, title, null, null);
+        }
+
+        // a linguistic collation would put "~Tilde" first
+        var expected = List.of("Ábc", "abd", "Gödel", "Good Omens", "gz", "the road", "the-end", "theodore", "Zeta",
+                "~Tilde");
+        assertThat(store.list(mine(), BookSort.TITLE, 0, 20)).extracting(BookRecord::title)
+                .containsExactlyElementsOf(expected);
+        var reversed = new ArrayList<>(expected);
+        Collections.reverse(reversed);
+        assertThat(store.list(mine(), BookSort.AUTHOR_DESC, 0, 20)).extracting(BookRecord::author)
+                .containsExactlyElementsOf(reversed);
     }
 
     @Test

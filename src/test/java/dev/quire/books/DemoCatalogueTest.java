@@ -42,6 +42,24 @@ class DemoCatalogueTest {
     }
 
     @Test
+    void theCatalogueIsAddedOnceAndNotAgainOnTheNextStart() {
+        var database = TestDatabase.h2();
+        long first;
+        try (var server = TestServer.builder(database).setting("QUIRE_DEMO_DATA", "true").start()) {
+            first = new Http(server).get("/api/books").json().path("total").asLong();
+        }
+        try (var server = TestServer.builder(database).setting("QUIRE_DEMO_DATA", "true").start()) {
+            var http = new Http(server);
+            assertThat(http.get("/api/books").json().path("total").asLong()).isEqualTo(first).isEqualTo(54);
+            // the demo books are searchable like any other: their words are indexed
+            var dune = http.get("/api/books/book_00000000000000000000000001").json();
+            assertThat(dune.path("title").asText()).isEqualTo("Dune");
+            assertThat(http.get("/api/books?q=godel%20bach").json().path("items").get(0).path("title").asText())
+                    .isEqualTo("Gödel, Escher, Bach");
+        }
+    }
+
+    @Test
     void postgresqlStartsEmptyByDefault() {
         try (var server = TestServer.builder(TestDatabase.postgres()).setting("QUIRE_DEMO_DATA", "").start()) {
             assertThat(new Http(server).get("/api/books").json().path("total").asLong()).isZero();

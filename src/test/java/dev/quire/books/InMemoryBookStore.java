@@ -70,19 +70,19 @@ class InMemoryBookStore implements BookStore {
 
     private java.util.stream.Stream<BookRecord> matching(Filter filter) {
         return books.values().stream()
-                .filter(b -> filter.author() == null || JdbcBookStore.key(b.author()).equals(filter.author()))
-                .filter(b -> filter.genre() == null || (b.genre() != null && JdbcBookStore.key(b.genre()).equals(filter.genre())))
+                .filter(b -> filter.author() == null || BookKeys.key(b.author()).equals(filter.author()))
+                .filter(b -> filter.genre() == null || (b.genre() != null && BookKeys.key(b.genre()).equals(filter.genre())))
                 .filter(b -> filter.yearMin() == null || (b.year() != null && b.year() >= filter.yearMin()))
                 .filter(b -> filter.yearMax() == null || (b.year() != null && b.year() <= filter.yearMax()))
-                .filter(b -> filter.search() == null || JdbcBookStore.key(b.title()).contains(filter.search())
-                        || JdbcBookStore.key(b.author()).contains(filter.search()));
+                .filter(b -> filter.words().stream().allMatch(term -> BookKeys.words(b.title(), b.author()).stream()
+                        .anyMatch(word -> word.startsWith(term))));
     }
 
     /** The SQL order: the sort value (nulls last in both directions), then the id in the same direction. */
     private static Comparator<BookRecord> order(BookSort sort) {
         Function<BookRecord, Comparable<?>> value = switch (sort) {
-            case TITLE, TITLE_DESC -> b -> JdbcBookStore.key(b.title());
-            case AUTHOR, AUTHOR_DESC -> b -> JdbcBookStore.key(b.author());
+            case TITLE, TITLE_DESC -> b -> BookKeys.key(b.title());
+            case AUTHOR, AUTHOR_DESC -> b -> BookKeys.key(b.author());
             case YEAR, YEAR_DESC -> BookRecord::year;
             case CREATED, CREATED_DESC -> BookRecord::createdAt;
             case RATING, RATING_DESC -> b -> Rating.of(b.ratingCount(), b.ratingSum()).average();

@@ -2,6 +2,7 @@ package dev.quire.books;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.books.BookStore.Filter;
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
 import dev.quire.identity.AccountId;
@@ -12,9 +13,12 @@ import dev.quire.support.TestDatabase;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The book store contract on a migrated H2 file database, and paging 10,000 books in SQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,39 +49,140 @@ class JdbcBookStoreTest extends BookStoreContract {
         database.close();
     }
 
-    @Test
-    void aPageOfTenThousandBooksReadsOnlyThatPageFromTheDatabase() throws Exception {
+    /** 10,000 books by one author in a genre of their own, written straight to the tables (once per class). */
+    private String catalogue;
+
+    String tenThousandBooks() throws Exception {
+        if (catalogue != null) {
+            return catalogue;
+        }
+        String bigGenre = "Ten thousand " + System.nanoTime();
         try (Connection connection = database.dataSource().getConnection();
              var insert = connection.prepareStatement("insert into books (id, title, title_key, author, author_key,"
                      + " publication_year, genre, genre_key, isbn, created_by, created_at, updated_at, version,"
                      + " rating_count, rating_sum, rating_average) values (?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, ?,"
-                     + " 1, 0, 0, null)")) {
+                     + " 1, ?, ?, ?)");
+             var words = connection.prepareStatement("insert into book_words (word, book_id) values (?, ?)")) {
             connection.setAutoCommit(false);
             var now = Instant.now().atOffset(ZoneOffset.UTC);
             for (int i = 0; i < 10_000; i++) {
-                insert.setString(1, Ids.timeOrdered(BookId.PREFIX, 1_000_000 + i));
-                insert.setString(2, "Volume " + i);
-                insert.setString(3, "volume " + i);
+                String id = Ids.timeOrdered(BookId.PREFIX, 1_000_000 + i);
+                String title = "Volume " + i;
+                insert.setString(1, id);
+                insert.setString(2, title);
+                insert.setString(3, BookKeys.key(title));
                 insert.setString(4, "Prolific Author");
-                insert.setString(5, "prolific author");
-                insert.setInt(6, 1900 + i % 120);
-                insert.setString(7, genre);
-                insert.setString(8, genre.toLowerCase());
+                insert.setString(5, BookKeys.key("Prolific Author"));
+                insert.setObject(6, i % 10 == 0 ? null : 1900 + i % 120, java.sql.Types.INTEGER);
+                insert.setString(7, bigGenre);
+                insert.setString(8, BookKeys.key(bigGenre));
                 insert.setObject(9, now);
                 insert.setObject(10, now);
+                insert.setInt(11, i % 3 == 0 ? 0 : 1);
+                insert.setInt(12, i % 3 == 0 ? 0 : 1 + i % 5);
+                insert.setBigDecimal(13, i % 3 == 0 ? null : new java.math.BigDecimal(1 + i % 5));
                 insert.addBatch();
+                for (String word : BookKeys.words(title, "Prolific Author")) {
+                    words.setString(1, word);
+                    words.setString(2, id);
+                    words.addBatch();
+                }
             }
             insert.executeBatch();
+            words.executeBatch();
+            connection.commit();
+            try (var statement = connection.createStatement()) {
+                statement.execute("analyze");
+            }
             connection.commit();
         }
+        catalogue = bigGenre;
+        return catalogue;
+    }
+
+    @Test
+    void aPageOfTenThousandBooksReadsOnlyThatPageFromTheDatabase() throws Exception {
+        String bigGenre = tenThousandBooks();
         counting.reset();
 
         var service = new BookService(store, java.time.Clock.systemUTC());
-        var page = service.list(new BookQuery("Prolific Author", genre, null, null, "volume", BookSort.YEAR_DESC, 3, 20));
+        var page = service.list(new BookQuery("Prolific Author", bigGenre, null, null, "volume", BookSort.YEAR_DESC,
+                3, 20));
 
         assertThat(page.total()).isEqualTo(10_000);
         assertThat(page.items()).hasSize(20);
         // the page's 20 rows and the count's single row: not 10,000
         assertThat(counting.rowsRead()).isEqualTo(21);
+    }
+
+    /** Every sort reads its index in order and stops after the page: no scan of the table, no sort. */
+    @ParameterizedTest
+    @EnumSource(BookSort.class)
+    void everySortIsServedByAnIndexInItsOrder(BookSort sort) throws Exception {
+        tenThousandBooks();
+
+        String plan = plan(JdbcBookStore.listQuery(new Filter(null, null, null, null, List.of()), sort, 40, 20));
+
+        if (isPostgres()) {
+            assertThat(plan).contains("Index").doesNotContain("Seq Scan").doesNotContain("Sort");
+        } else {
+            assertThat(plan).contains("index sorted").doesNotContain("tableScan");
+        }
+    }
+
+    @Test
+    void aSearchFindsItsBooksThroughTheWordIndex() throws Exception {
+        tenThousandBooks();
+
+        // the longest word picks the candidates: here the rare one
+        var filter = new Filter(null, null, null, null, List.of("vol", "4711"));
+        String plan = plan(JdbcBookStore.listQuery(filter, BookSort.YEAR_DESC, 0, 20));
+
+        if (isPostgres()) {
+            assertThat(plan).contains("book_words_pkey").doesNotContain("Seq Scan");
+        } else {
+            assertThat(plan).contains("word >= '4711'").doesNotContain("tableScan");
+        }
+        assertThat(store.list(filter, BookSort.TITLE, 0, 5)).extracting(BookStore.BookRecord::title)
+                .containsExactly("Volume 4711");
+    }
+
+    @Test
+    void filtersByAuthorAndGenreUseTheirIndexes() throws Exception {
+        String bigGenre = tenThousandBooks();
+
+        String byAuthor = plan(JdbcBookStore.listQuery(new Filter("prolific author", null, null, null, List.of()),
+                BookSort.AUTHOR, 0, 20));
+        String byGenre = plan(JdbcBookStore.listQuery(new Filter(null, BookKeys.key(bigGenre), null, null,
+                List.of()), BookSort.TITLE, 0, 20));
+
+        for (String plan : List.of(byAuthor, byGenre)) {
+            if (isPostgres()) {
+                assertThat(plan).contains("Index").doesNotContain("Seq Scan");
+            } else {
+                assertThat(plan).doesNotContain("tableScan");
+            }
+        }
+    }
+
+    boolean isPostgres() {
+        return testDatabase().url().startsWith("jdbc:postgresql:");
+    }
+
+    /** The database's plan for the query, as text. */
+    String plan(JdbcBookStore.Query query) throws Exception {
+        try (Connection connection = database.dataSource().getConnection();
+             var statement = connection.prepareStatement("explain " + query.sql())) {
+            for (int i = 0; i < query.values().size(); i++) {
+                statement.setObject(i + 1, query.values().get(i));
+            }
+            var plan = new StringBuilder();
+            try (var rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
+        }
     }
 }

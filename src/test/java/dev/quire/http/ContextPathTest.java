@@ -3,6 +3,7 @@ package dev.quire.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.support.Http;
+import dev.quire.support.Identities;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +50,15 @@ class ContextPathTest {
                 .isEqualTo("/quire/api/books/" + book.path("id").asText());
         assertThat(book.path("_links").path("reviews").path("href").asText())
                 .isEqualTo("/quire/api/books/" + book.path("id").asText() + "/reviews");
+        assertThat(book.path("_links").path("author").path("href").asText()).startsWith("/quire/api/books?author=");
+        assertThat(http.get("/api/books?per_page=2").header("Link"))
+                .contains("</quire/api/books?page=2&per_page=2>; rel=\"next\"");
+
+        var caller = new Identities(http).newCaller("context");
+        var created = http.request("POST", "/api/books").header("Authorization", caller.bearer())
+                .json("{\"title\":\"Placed\",\"author\":\"Someone\"}").send();
+        assertThat(created.header("Location")).endsWith("/quire/api/books/" + created.json().path("id").asText());
+        assertThat(created.json().path("_links").path("collection").path("href").asText()).isEqualTo("/quire/api/books");
     }
 
     @Test

@@ -96,12 +96,16 @@ public final class PostgresServer {
         }
     }
 
-    /** Creates an empty database and returns its JDBC URL (user and password included). */
+    /**
+     * Creates an empty database and returns its JDBC URL (user and password included). It collates text
+     * linguistically (ICU, en-US), as many production servers do, so that a comparison that must be by code point
+     * fails the tests unless it says so.
+     */
     public String createDatabase() {
         String name = "quire_test_" + databases.incrementAndGet();
         try (var connection = DriverManager.getConnection(url("postgres"));
              var statement = connection.createStatement()) {
-            statement.execute("create database " + name);
+            statement.execute("create database " + name + " template template0 locale_provider icu icu_locale 'en-US'");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create database " + name, e);
         }

@@ -32,7 +32,7 @@ public record TestDatabase(String name, String url) {
 
     /** The database opened and migrated as Quire opens it, for store tests that need no server. */
     public Database open() {
-        return Database.open(new DatabaseSettings(url, "", "", 4, false));
+        return Database.open(new DatabaseSettings(url, "", "", 4));
     }
 
     public Map<String, String> settings() {

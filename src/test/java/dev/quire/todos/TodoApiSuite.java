@@ -461,6 +461,13 @@ abstract class TodoApiSuite {
 
             assertProblem(owner.request("PATCH", path(todo)).header("If-Match", "\"1\"").json("{\"title\":\"  \"}")
                     .send(), 412);
+            // wrong types and unknown fields, which Jackson finds, are checked after the precondition too
+            for (String method : List.of("PATCH", "PUT")) {
+                for (String body : List.of("{\"title\":5}", "{\"colour\":\"red\"}")) {
+                    assertProblem(owner.request(method, path(todo)).header("If-Match", "\"1\"").json(body).send(), 412);
+                    assertProblem(owner.request(method, path(todo)).json(body).send(), 422);
+                }
+            }
         }
     }
 
@@ -592,8 +599,11 @@ abstract class TodoApiSuite {
             String[] parts = route.split(" ");
 
             var response = http.request(parts[0], parts[1]).json("{\"title\":\"x\"}").send();
+            // the session is checked before the body is read
+            var withBadBody = http.request(parts[0], parts[1]).json("{\"title\":5}").send();
 
             assertProblem(response, 401);
+            assertProblem(withBadBody, 401);
         }
 
         @Test

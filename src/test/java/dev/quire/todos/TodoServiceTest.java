@@ -189,7 +189,7 @@ class TodoServiceTest {
 
         @Test
         void aPatchChangesOnlyTheFieldsItSets() {
-            var patched = todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch(null, true, null));
+            var patched = todos.patch(owner, todo.id().value(), Preconditions.NONE, () -> new TodoPatch(null, true, null));
 
             assertThat(patched.title()).isEqualTo("Draft");
             assertThat(patched.completed()).isTrue();
@@ -201,9 +201,9 @@ class TodoServiceTest {
 
         @Test
         void aReplacementResetsCompletionButKeepsThePlaceUnlessGiven() {
-            todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch(null, true, 9L));
+            todos.patch(owner, todo.id().value(), Preconditions.NONE, () -> new TodoPatch(null, true, 9L));
 
-            var replaced = todos.replace(owner, todo.id().value(), Preconditions.NONE, new TodoInput("Final", null, null));
+            var replaced = todos.replace(owner, todo.id().value(), Preconditions.NONE, () -> new TodoInput("Final", null, null));
 
             assertThat(replaced.title()).isEqualTo("Final");
             assertThat(replaced.completed()).isFalse();
@@ -214,24 +214,24 @@ class TodoServiceTest {
         @Test
         void aReplacementNeedsATitle() {
             assertThat(errorsOf(() -> todos.replace(owner, todo.id().value(), Preconditions.NONE,
-                    new TodoInput(null, true, null)))).containsExactly(new FieldError("title", "is required"));
+                    () -> new TodoInput(null, true, null)))).containsExactly(new FieldError("title", "is required"));
         }
 
         @Test
         void aChangeThatChangesNothingKeepsTheVersion() {
-            var same = todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch("Draft", false, null));
+            var same = todos.patch(owner, todo.id().value(), Preconditions.NONE, () -> new TodoPatch("Draft", false, null));
 
             assertThat(same).isEqualTo(todo);
         }
 
         @Test
         void aStaleVersionChangesNothing() {
-            todos.patch(owner, todo.id().value(), ifMatch(1), new TodoPatch("Second", null, null));
+            todos.patch(owner, todo.id().value(), ifMatch(1), () -> new TodoPatch("Second", null, null));
 
             assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), ifMatch(1),
-                    new TodoPatch("Lost update", null, null))).isInstanceOf(PreconditionFailedException.class);
+                    () -> new TodoPatch("Lost update", null, null))).isInstanceOf(PreconditionFailedException.class);
             assertThatThrownBy(() -> todos.replace(owner, todo.id().value(), ifMatch(1),
-                    new TodoInput("Lost update", null, null))).isInstanceOf(PreconditionFailedException.class);
+                    () -> new TodoInput("Lost update", null, null))).isInstanceOf(PreconditionFailedException.class);
             assertThatThrownBy(() -> todos.delete(owner, todo.id().value(), ifMatch(1)))
                     .isInstanceOf(PreconditionFailedException.class);
             assertThat(todos.get(owner, todo.id().value()).title()).isEqualTo("Second");
@@ -239,7 +239,7 @@ class TodoServiceTest {
 
         @Test
         void aMatchingVersionAmongSeveralIsAccepted() {
-            var patched = todos.patch(owner, todo.id().value(), ifMatch(7, 1), new TodoPatch("Kept", null, null));
+            var patched = todos.patch(owner, todo.id().value(), ifMatch(7, 1), () -> new TodoPatch("Kept", null, null));
 
             assertThat(patched.title()).isEqualTo("Kept");
         }
@@ -249,18 +249,18 @@ class TodoServiceTest {
             for (var condition : List.of(new Preconditions(null, Set.of(1L), false),
                     new Preconditions(null, Set.of(), true))) {
                 assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), condition,
-                        new TodoPatch("No", null, null))).isInstanceOf(PreconditionFailedException.class);
+                        () -> new TodoPatch("No", null, null))).isInstanceOf(PreconditionFailedException.class);
             }
             assertThat(todos.patch(owner, todo.id().value(), new Preconditions(null, Set.of(9L), false),
-                    new TodoPatch("Yes", null, null)).title()).isEqualTo("Yes");
+                    () -> new TodoPatch("Yes", null, null)).title()).isEqualTo("Yes");
         }
 
         @Test
         void preconditionsAreCheckedBeforeTheContent() {
-            todos.patch(owner, todo.id().value(), Preconditions.NONE, new TodoPatch("Second", null, null));
+            todos.patch(owner, todo.id().value(), Preconditions.NONE, () -> new TodoPatch("Second", null, null));
 
             // a stale If-Match with an invalid body: 412, not 422
-            assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), ifMatch(1), new TodoPatch("  ", null, null)))
+            assertThatThrownBy(() -> todos.patch(owner, todo.id().value(), ifMatch(1), () -> new TodoPatch("  ", null, null)))
                     .isInstanceOf(PreconditionFailedException.class);
         }
 
@@ -281,9 +281,9 @@ class TodoServiceTest {
             var raced = service.create(owner, new TodoInput("Raced", null, null));
 
             assertThatThrownBy(() -> service.patch(owner, raced.id().value(), Preconditions.NONE,
-                    new TodoPatch("Mine", null, null))).isInstanceOf(ConcurrentUpdateException.class);
+                    () -> new TodoPatch("Mine", null, null))).isInstanceOf(ConcurrentUpdateException.class);
             assertThatThrownBy(() -> service.replace(owner, raced.id().value(), Preconditions.NONE,
-                    new TodoInput("Mine", null, null))).isInstanceOf(ConcurrentUpdateException.class);
+                    () -> new TodoInput("Mine", null, null))).isInstanceOf(ConcurrentUpdateException.class);
             // the other writer's change stands, untouched
             var current = service.get(owner, raced.id().value());
             assertThat(current.title()).isEqualTo("Other writer");
@@ -297,16 +297,16 @@ class TodoServiceTest {
             var raced = service.create(owner, new TodoInput("Raced", null, null));
 
             assertThatThrownBy(() -> service.patch(owner, raced.id().value(), ifMatch(1),
-                    new TodoPatch("Mine", null, null))).isInstanceOf(PreconditionFailedException.class);
+                    () -> new TodoPatch("Mine", null, null))).isInstanceOf(PreconditionFailedException.class);
             assertThat(service.get(owner, raced.id().value()).title()).isEqualTo("Other writer");
         }
 
         @Test
         void anotherAccountCanNeitherChangeNorDelete() {
             assertThatThrownBy(() -> todos.patch(stranger, todo.id().value(), Preconditions.NONE,
-                    new TodoPatch("Theirs", null, null))).isInstanceOf(TodoNotFoundException.class);
+                    () -> new TodoPatch("Theirs", null, null))).isInstanceOf(TodoNotFoundException.class);
             assertThatThrownBy(() -> todos.replace(stranger, todo.id().value(), Preconditions.NONE,
-                    new TodoInput("Theirs", null, null))).isInstanceOf(TodoNotFoundException.class);
+                    () -> new TodoInput("Theirs", null, null))).isInstanceOf(TodoNotFoundException.class);
             assertThatThrownBy(() -> todos.delete(stranger, todo.id().value(), Preconditions.NONE))
                     .isInstanceOf(TodoNotFoundException.class);
             assertThat(todos.get(owner, todo.id().value())).isEqualTo(todo);
