@@ -29,6 +29,9 @@ public final class SecurityHeadersFilter extends HttpFilter {
             response.setHeader("X-Content-Type-Options", "nosniff");
             response.setHeader("Referrer-Policy", "no-referrer");
             response.setHeader("Content-Security-Policy", PAGE_POLICY);
+            // the page's files have no version in their names: a browser may keep them, but asks (If-None-Match,
+            // a cheap 304) before each use, so a new WAR's page is never mixed with an old one's scripts
+            response.setHeader("Cache-Control", "no-cache");
         }
         chain.doFilter(request, response);
     }

@@ -125,7 +125,21 @@ abstract class FoundationApiSuite {
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.contentType()).startsWith("text/html");
-            assertThat(response.body()).contains("<h1>Quire</h1>");
+            assertThat(response.body()).contains("<title>Quire</title>", "<script type=\"module\" src=\"js/main.js\">");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"/js/main.js", "/js/api.js", "/css/app.css"})
+        void thePagesFilesAreServedRevalidatedEachTime(String path) {
+            var response = http.get(path);
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.contentType()).startsWith(path.endsWith(".js") ? "text/javascript" : "text/css");
+            assertThat(response.header("Cache-Control")).isEqualTo("no-cache");
+            // the container's own validator (Jetty sends Last-Modified; Tomcat both it and a weak ETag)
+            assertThat(response.header("Last-Modified")).isNotBlank();
+            assertThat(http.request("GET", path).header("If-Modified-Since", response.header("Last-Modified")).send()
+                    .status()).isEqualTo(304);
         }
     }
 

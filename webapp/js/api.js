@@ -1,0 +1,140 @@
+// The one way this page talks to Quire: the public JSON API, found by following links from its entry point
+// (GET api, relative to the page, so the page works under any context path). Errors arrive as RFC 9457
+// problems and are thrown as ApiError, whose message is the problem's detail, ready to show.
+
+const TOKEN_KEY = 'quire.token';
+/** Requests that take longer than this show the busy indicator; quicker ones would only make it flicker. */
+const BUSY_AFTER_MS = 250;
+
+export class ApiError extends Error {
+    constructor(status, problem) {
+        super(problem.detail || problem.title || `The request failed (${status}).`);
+        this.status = status;
+        this.problem = problem;
+    }
+
+    /** The problem's per-field messages (400 and 422 name each bad field or parameter). */
+    get fieldErrors() {
+        return Array.isArray(this.problem.errors) ? this.problem.errors : [];
+    }
+}
+
+const listeners = {busy: () => {}, sessionEnded: () => {}};
+let pending = 0;
+let busyTimer = null;
+let entryPoint = null;
+
+/** {busy(isBusy), sessionEnded()}: called when requests start to take a while, and when a token stops working. */
+export function on(handlers) {
+    Object.assign(listeners, handlers);
+}
+
+// sessionStorage: the token survives a reload of this tab but not the closing of it, and no other tab sees it
+export function token() {
+    return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(value) {
+    if (value) {
+        sessionStorage.setItem(TOKEN_KEY, value);
+    } else {
+        sessionStorage.removeItem(TOKEN_KEY);
+    }
+}
+
+/** The entry point's links ({todos: {href}, books: …}), fetched once. */
+export async function links() {
+    entryPoint ??= call('GET', new URL('api', document.baseURI).href).catch(error => {
+        entryPoint = null;
+        throw error;
+    });
+    return (await entryPoint).data._links;
+}
+
+/** The href of one of the entry point's relations. */
+export async function link(rel) {
+    return (await links())[rel].href;
+}
+
+/**
+ * Sends a request and resolves to {status, data, etag, headers}. Rejects with ApiError for any answer that is
+ * not 2xx or 304, and for a network failure.
+ * @param options {json: body to send, contentType: its media type, ifMatch: a version number, headers: extra}
+ */
+export async function call(method, href, options = {}) {
+    const headers = {'Accept': 'application/json', ...options.headers};
+    const bearer = token();
+    if (bearer) {
+        headers['Authorization'] = `Bearer ${bearer}`;
+    }
+    if (options.ifMatch !== undefined) {
+        headers['If-Match'] = `"${options.ifMatch}"`;
+    }
+    let body;
+    if (options.json !== undefined) {
+        headers['Content-Type'] = options.contentType || 'application/json';
+        body = JSON.stringify(options.json);
+    }
+    started();
+    try {
+        let response;
+        try {
+            response = await fetch(href, {method, headers, body, cache: 'no-cache'});
+        } catch (cause) {
+            throw new ApiError(0, {detail: 'Quire could not be reached. Check the connection and try again.'});
+        }
+        const data = await readBody(response);
+        if (!response.ok && response.status !== 304) {
+            if (response.status === 401 && bearer) {
+                setToken(null);
+                listeners.sessionEnded();
+            }
+            throw new ApiError(response.status, isObject(data) ? data : {});
+        }
+        return {status: response.status, data, etag: response.headers.get('ETag'), headers: response.headers};
+    } finally {
+        finished();
+    }
+}
+
+async function readBody(response) {
+    const type = response.headers.get('Content-Type') || '';
+    if (response.status === 204 || response.status === 304 || !/json/.test(type)) {
+        return null;
+    }
+    try {
+        return await response.json();
+    } catch {
+        return null;
+    }
+}
+
+function isObject(value) {
+    return value !== null && typeof value === 'object';
+}
+
+function started() {
+    pending += 1;
+    if (pending === 1) {
+        busyTimer = setTimeout(() => listeners.busy(true), BUSY_AFTER_MS);
+    }
+}
+
+function finished() {
+    pending -= 1;
+    if (pending === 0) {
+        clearTimeout(busyTimer);
+        listeners.busy(false);
+    }
+}
+
+/** An href with query parameters added; empty values are left out. */
+export function withQuery(href, parameters) {
+    const url = new URL(href, document.baseURI);
+    for (const [name, value] of Object.entries(parameters)) {
+        if (value !== undefined && value !== null && value !== '') {
+            url.searchParams.set(name, value);
+        }
+    }
+    return url.pathname + url.search;
+}

@@ -1,0 +1,278 @@
+// The shared catalogue: browsing with search, filters, sort and pages (all kept in the location's hash, so a
+// reload or the back button returns to the same page), one book with its reviews, and the writes a signed-in
+// account may make: add books, edit or delete its own, review any book once.
+import {ApiError, call, link, withQuery} from './api.js';
+import * as session from './session.js';
+import {field, formatDate, formValues, h, plural, show, whileSubmitting} from './dom.js';
+import {attempt, showStatus} from './ui.js';
+import {signInLink} from './signin.js';
+
+const LIST_PARAMETERS = ['q', 'author', 'genre', 'year_min', 'year_max', 'sort', 'page', 'per_page'];
+const SORTS = [
+    ['title', 'Title (A–Z)'], ['-title', 'Title (Z–A)'], ['author', 'Author (A–Z)'], ['-author', 'Author (Z–A)'],
+    ['year', 'Oldest first'], ['-year', 'Newest first'], ['-rating', 'Best rated'], ['rating', 'Worst rated'],
+    ['-createdAt', 'Recently added'], ['createdAt', 'First added'],
+];
+const PER_PAGE = ['10', '20', '50', '100'];
+const LAST_LIST_KEY = 'quire.lastBookList';
+
+export async function renderBooks(view, parameters) {
+    const query = Object.fromEntries(LIST_PARAMETERS.filter(name => parameters.has(name)).map(name => [name, parameters.get(name)]));
+    sessionStorage.setItem(LAST_LIST_KEY, location.hash || '#/books');
+
+    const filters = filterForm(query);
+    const summary = h('p', {class: 'summary', 'aria-live': 'polite'});
+    const list = h('ol', {class: 'book-list', 'aria-label': 'Books'});
+    const pager = h('nav', {class: 'pager', 'aria-label': 'Pages'});
+    view.append(h('h1', {}, 'Books'), filters, summary, list, pager);
+    if (session.account()) {
+        view.append(addBookForm());
+    } else {
+        view.append(h('p', {class: 'hint'}, signInLink('Sign in'), ' to add books and write reviews.'));
+    }
+
+    const {data} = await call('GET', withQuery(await link('books'), query));
+    const lastPage = Math.max(1, data.totalPages);
+    show(summary, `Page ${data.page} of ${lastPage} (${plural(data.total, 'book')})`);
+    show(list, data.items.map(bookRow));
+    if (data.items.length === 0) {
+        list.replaceWith(h('p', {class: 'empty'}, data.total === 0 ? 'No books match.' : 'This page is past the last one.'));
+    }
+    show(pager,
+        pageLink('First', 1, data._links.prev),
+        pageLink('Previous', Math.min(data.page - 1, lastPage), data._links.prev),
+        pageLink('Next', data.page + 1, data._links.next),
+        pageLink('Last', lastPage, data.page !== lastPage));
+
+    function pageLink(text, page, exists) {
+        if (!exists) {
+            return h('span', {class: 'button secondary', 'aria-disabled': 'true'}, text);
+        }
+        return h('a', {class: 'button secondary', href: listHash({...query, page: page === 1 ? undefined : page})}, text);
+    }
+}
+
+function listHash(query) {
+    const parameters = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined && value !== null && value !== '') {
+            parameters.set(name, value);
+        }
+    }
+    const search = parameters.toString();
+    return search ? `#/books?${search}` : '#/books';
+}
+
+function filterForm(query) {
+    const input = (name, attributes = {}) => h('input', {name, value: query[name] ?? '', ...attributes});
+    const select = (name, options, fallback) => h('select', {name},
+        options.map(([value, label]) => h('option', {value, selected: (query[name] ?? fallback) === value}, label)));
+    return h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: event => {
+        event.preventDefault();
+        // a new search starts from the first page; the API checks every value and names the bad ones
+        location.hash = listHash({...formValues(event.currentTarget), page: undefined});
+    }},
+        field('book-q', 'Search title or author', input('q', {type: 'search'})),
+        field('book-author', 'Author', input('author')),
+        field('book-genre', 'Genre', input('genre')),
+        field('book-year-min', 'Year from', input('year_min', {inputmode: 'numeric', size: 6})),
+        field('book-year-max', 'Year to', input('year_max', {inputmode: 'numeric', size: 6})),
+        field('book-sort', 'Sort by', select('sort', SORTS, 'title')),
+        field('book-per-page', 'Per page', select('per_page', PER_PAGE.map(n => [n, n]), '20')),
+        h('div', {class: 'form-actions'},
+            h('button', {type: 'submit'}, 'Search'),
+            h('a', {href: '#/books', class: 'button secondary'}, 'Clear')));
+}
+
+function bookRow(book) {
+    return h('li', {class: 'book'},
+        h('a', {class: 'book-title', href: `#/books/${encodeURIComponent(book.id)}`}, book.title),
+        h('span', {class: 'by'}, ' by ', h('a', {href: listHash({author: book.author})}, book.author)),
+        h('span', {class: 'meta'}, [book.year, book.genre].filter(v => v !== null).join(' · ')),
+        h('span', {class: 'rating'}, ratingText(book.rating)));
+}
+
+function ratingText(rating) {
+    return rating.count === 0 ? 'No reviews yet' : `★ ${Number(rating.average).toFixed(2)} (${plural(rating.count, 'review')})`;
+}
+
+/** The fields of a book form, filled with {@code book}'s values when editing. */
+function bookFields(prefix, book = {}) {
+    const value = name => book[name] ?? '';
+    return [
+        field(`${prefix}-title`, 'Title', h('input', {name: 'title', required: true, maxlength: 300, value: value('title')})),
+        field(`${prefix}-author`, 'Author', h('input', {name: 'author', required: true, maxlength: 300, value: value('author')})),
+        field(`${prefix}-year`, 'Year (optional)', h('input', {name: 'year', inputmode: 'numeric', size: 6, value: value('year')})),
+        field(`${prefix}-genre`, 'Genre (optional)', h('input', {name: 'genre', maxlength: 100, value: value('genre')})),
+        field(`${prefix}-isbn`, 'ISBN (optional)', h('input', {name: 'isbn', maxlength: 20, value: value('isbn')}), 'ISBN-10 or ISBN-13'),
+    ];
+}
+
+/** A book form's values as the API takes them: a year that is a whole number is sent as one. */
+function bookBody(form) {
+    const body = formValues(form);
+    if (body.year !== undefined && /^-?\d+$/.test(body.year)) {
+        body.year = Number(body.year);
+    }
+    return body;
+}
+
+function addBookForm() {
+    const form = h('form', {class: 'card', onsubmit: async event => {
+        event.preventDefault();
+        const created = await whileSubmitting(form, () => attempt(async () =>
+            (await call('POST', await link('books'), {json: bookBody(form)})).data));
+        if (created) {
+            location.hash = `#/books/${encodeURIComponent(created.id)}`;
+            showStatus(`Added “${created.title}”.`);
+        }
+    }}, bookFields('new-book'), h('button', {type: 'submit'}, 'Add book'));
+    return h('details', {class: 'add-book'}, h('summary', {}, 'Add a book'), form);
+}
+
+export async function renderBook(view, id) {
+    const href = `${await link('books')}/${encodeURIComponent(id)}`;
+    await draw();
+
+    async function draw() {
+        const [{data: book}, {data: reviews}] = await Promise.all([
+            call('GET', href),
+            call('GET', `${href}/reviews`),
+        ]);
+        const me = session.account();
+        const mine = me !== null && book.createdBy === me.accountId;
+        const back = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
+        show(view,
+            h('p', {}, h('a', {href: back}, '← All books')),
+            h('article', {class: 'book-detail', 'aria-labelledby': 'book-title'},
+                h('h1', {id: 'book-title'}, book.title),
+                h('dl', {class: 'facts'},
+                    fact('Author', h('a', {href: listHash({author: book.author})}, book.author)),
+                    fact('Year', book.year ?? '—'),
+                    fact('Genre', book.genre ?? '—'),
+                    fact('ISBN', book.isbn ?? '—'),
+                    fact('Rating', h('span', {class: 'rating', id: 'book-rating'}, ratingText(book.rating))),
+                    fact('Added', book.createdBy === null ? 'with the demo catalogue'
+                        : `${formatDate(book.createdAt)}${mine ? ' by you' : ''}`)),
+                mine && ownerControls(book)),
+            reviewsSection(book, reviews, me));
+    }
+
+    function fact(term, description) {
+        return [h('dt', {}, term), h('dd', {}, description)];
+    }
+
+    function ownerControls(book) {
+        const controls = h('div', {class: 'form-actions'},
+            h('button', {type: 'button', class: 'secondary', onclick: () => controls.replaceWith(editForm(book))}, 'Edit book'),
+            h('button', {type: 'button', class: 'danger', onclick: () => controls.replaceWith(confirmDelete(book, controls))}, 'Delete book'));
+        return controls;
+    }
+
+    function editForm(book) {
+        const form = h('form', {class: 'card', 'aria-label': 'Edit book', onsubmit: async event => {
+            event.preventDefault();
+            const saved = await whileSubmitting(form, () => attempt(() =>
+                unlessChanged(async () => (await call('PUT', href, {json: bookBody(form), ifMatch: book.version})).data)));
+            if (saved) {
+                await draw();
+                showStatus(`Saved “${saved.title}”.`);
+            }
+        }}, bookFields('edit-book', book),
+        h('div', {class: 'form-actions'},
+            h('button', {type: 'submit'}, 'Save'),
+            h('button', {type: 'button', class: 'secondary', onclick: () => attempt(draw)}, 'Cancel')));
+        queueMicrotask(() => form.elements.title.focus());
+        return form;
+    }
+
+    function confirmDelete(book, controls) {
+        const box = h('div', {class: 'confirm', role: 'group', 'aria-label': 'Confirm deletion'},
+            h('p', {}, `Delete “${book.title}” and its reviews? This cannot be undone.`),
+            h('button', {type: 'button', class: 'danger', onclick: async () => {
+                const deleted = await attempt(() => unlessChanged(async () => {
+                    await call('DELETE', href, {ifMatch: book.version});
+                    return true;
+                }));
+                if (deleted) {
+                    location.hash = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
+                    showStatus(`Deleted “${book.title}”.`);
+                }
+            }}, 'Yes, delete it'),
+            h('button', {type: 'button', class: 'secondary', onclick: () => box.replaceWith(controls)}, 'Keep it'));
+        queueMicrotask(() => box.querySelector('button').focus());
+        return box;
+    }
+
+    /** Runs a conditional write; if the book changed meanwhile (412), shows it as it is now and says so. */
+    async function unlessChanged(write) {
+        try {
+            return await write();
+        } catch (error) {
+            if (error.status !== 412) {
+                throw error;
+            }
+            await draw();
+            throw new ApiError(412, {detail: 'This book was changed somewhere else, so your change was not saved. '
+                + 'It now shows its current state; make your change again if you still want it.'});
+        }
+    }
+
+    function reviewsSection(book, page, me) {
+        const items = h('ul', {class: 'reviews'}, page.items.map(review => reviewItem(review, me)));
+        const ownReview = me !== null && page.items.some(review => review.authorId === me.accountId);
+        let more = null;
+        if (page._links.next) {
+            let next = page._links.next.href;
+            more = h('button', {type: 'button', class: 'secondary', onclick: () => attempt(async () => {
+                const {data} = await call('GET', next);
+                items.append(...data.items.map(review => reviewItem(review, me)));
+                next = data._links.next?.href;
+                more.hidden = !next;
+            })}, 'Show older reviews');
+        }
+        return h('section', {class: 'reviews-section', 'aria-labelledby': 'reviews-title'},
+            h('h2', {id: 'reviews-title'}, `Reviews (${page.total})`),
+            page.total === 0 ? h('p', {class: 'empty'}, 'No reviews yet.') : items,
+            more,
+            me === null ? h('p', {class: 'hint'}, signInLink('Sign in'), ' to review this book.')
+                : ownReview ? null : reviewForm(book));
+    }
+
+    function reviewItem(review, me) {
+        const own = me !== null && review.authorId === me.accountId;
+        return h('li', {class: 'review'},
+            h('p', {class: 'review-head'},
+                h('span', {class: 'stars', 'aria-label': `${review.rating} out of 5`}, '★'.repeat(review.rating) + '☆'.repeat(5 - review.rating)),
+                ' ', h('strong', {}, own ? 'You' : review.authorName), ` · ${formatDate(review.createdAt)}`),
+            review.text && h('p', {class: 'review-text'}, review.text),
+            own && h('button', {type: 'button', class: 'danger small', onclick: () => attempt(async () => {
+                await call('DELETE', review._links.self.href);
+                await draw();
+                showStatus('Deleted your review.');
+            })}, 'Delete my review'));
+    }
+
+    function reviewForm(book) {
+        const form = h('form', {class: 'card', 'aria-labelledby': 'review-form-title', onsubmit: async event => {
+            event.preventDefault();
+            const body = {rating: Number(form.elements.rating.value)};
+            const text = form.elements.text.value.trim();
+            if (text !== '') {
+                body.text = text;
+            }
+            const added = await whileSubmitting(form, () => attempt(async () =>
+                (await call('POST', `${href}/reviews`, {json: body})).data));
+            if (added) {
+                await draw();
+                showStatus('Thank you for your review.');
+            }
+        }},
+        h('h3', {id: 'review-form-title'}, `Review “${book.title}”`),
+        field('review-rating', 'Rating', h('select', {name: 'rating'},
+            [5, 4, 3, 2, 1].map(n => h('option', {value: n}, `${n} – ${'★'.repeat(n)}`)))),
+        field('review-text', 'Review (optional)', h('textarea', {name: 'text', rows: 4, maxlength: 5000})),
+        h('button', {type: 'submit'}, 'Post review'));
+        return form;
+    }
+}
