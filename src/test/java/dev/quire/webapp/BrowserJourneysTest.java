@@ -20,6 +20,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -183,6 +184,28 @@ class BrowserJourneysTest {
     }
 
     @Test
+    void todosCanBeManagedFromTheKeyboardAlone() {
+        signInThroughThePage(identities.newCaller("Keys"));
+        var keyboard = new Actions(browser.driver());
+        browser.await("the new-todo field to have focus", d -> "new-todo".equals(activeElementId()));
+        keyboard.sendKeys("Typed, not clicked" + Keys.ENTER).perform();
+        browser.await("the todo", d -> todoTitles().equals(List.of("Typed, not clicked")));
+
+        tabUntil("the todo's checkbox", "input[type=checkbox]");
+        keyboard.sendKeys(Keys.SPACE).perform();
+        browser.await("the todo to be done", d -> todo("Typed, not clicked").getAttribute("class").contains("done"));
+
+        tabUntil("the Edit button", "button[data-focus=edit]");
+        keyboard.sendKeys(Keys.ENTER).perform();
+        browser.await("the title editor to have focus", d -> (Boolean) browser.script(
+                "return document.activeElement.classList.contains('edit')"));
+        keyboard.keyDown(Keys.CONTROL).sendKeys("a").keyUp(Keys.CONTROL).sendKeys("Typed and edited" + Keys.ENTER)
+                .perform();
+        browser.await("the edited title", d -> todoTitles().equals(List.of("Typed and edited")));
+        assertThat(browser.script("return document.activeElement.textContent")).isEqualTo("Edit");
+    }
+
+    @Test
     void everyControlHasALabelAndNarrowScreensNeedNoSidewaysScrolling() {
         signInThroughThePage(identities.newCaller("Label"));
         addTodo("Something");
@@ -235,6 +258,21 @@ class BrowserJourneysTest {
                 .filter(li -> !li.findElements(By.cssSelector(".title")).isEmpty()
                         && li.findElement(By.cssSelector(".title")).getText().equals(title))
                 .findFirst().orElseThrow(() -> new AssertionError("no todo titled " + title + " in " + todoTitles()));
+    }
+
+    private String activeElementId() {
+        return (String) browser.script("return document.activeElement.id");
+    }
+
+    /** Presses Tab until the focused element matches {@code selector}, as a keyboard user would. */
+    private void tabUntil(String what, String selector) {
+        for (int presses = 0; presses < 12; presses++) {
+            new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+            if ((Boolean) browser.script("return document.activeElement.matches(arguments[0])", selector)) {
+                return;
+            }
+        }
+        throw new AssertionError(what + " cannot be reached with Tab");
     }
 
     private String token() {
