@@ -27,7 +27,8 @@ public final class ApiRootResource {
                 .add("todos", "/api/todos")
                 .add("books", "/api/books")
                 .add("health-live", "/health/live")
-                .add("health-ready", "/health/ready");
+                .add("health-ready", "/health/ready")
+                .add("openapi", "/api/openapi.json");
         return new ApiRoot("Quire", version, links);
     }
 

@@ -37,6 +37,7 @@ class ContextPathTest {
         assertThat(links.path("self").path("href").asText()).isEqualTo("/quire/api");
         assertThat(links.path("health-live").path("href").asText()).isEqualTo("/quire/health/live");
         assertThat(links.path("health-ready").path("href").asText()).isEqualTo("/quire/health/ready");
+        assertThat(links.path("openapi").path("href").asText()).isEqualTo("/quire/api/openapi.json");
     }
 
     @Test
