@@ -28,7 +28,8 @@ public final class ApiRootResource {
                 .add("books", "/api/books")
                 .add("health-live", "/health/live")
                 .add("health-ready", "/health/ready")
-                .add("openapi", "/api/openapi.json");
+                .add("openapi", "/api/openapi.json")
+                .add("docs", "/docs/");
         return new ApiRoot("Quire", version, links);
     }
 

@@ -60,6 +60,13 @@ class ApiContractTest {
         expect(304, http.request("GET", "/api/openapi.json").header("If-None-Match", document.header("ETag")));
         expect(200, http.request("GET", "/health/live"));
         expect(200, http.request("GET", "/health/ready"));
+        expect(301, http.request("GET", "/docs"));
+        var page = expect(200, http.request("GET", "/docs/"));
+        expect(304, http.request("GET", "/docs/").header("If-None-Match", page.header("ETag")));
+        expect(200, http.request("GET", "/docs/init.js"));
+        expect(200, http.request("GET", "/docs/swagger-ui.css"));
+        expect(200, http.request("GET", "/docs/favicon-32x32.png"));
+        expect(404, http.request("GET", "/docs/swagger-initializer.js"));
     }
 
     @Test
