@@ -3,6 +3,8 @@ package dev.quire;
 import dev.quire.books.BookResource;
 import dev.quire.books.BookService;
 import dev.quire.db.Database;
+import dev.quire.docs.DocsResource;
+import dev.quire.docs.OpenApiResource;
 import dev.quire.health.DatabaseProbe;
 import dev.quire.health.HealthResource;
 import dev.quire.http.AccessLogFilter;
@@ -118,7 +120,9 @@ public final class AppBootstrap implements ServletContextListener {
                 new IdentityResource(identity),
                 new SignedInFilter(),
                 new TodoResource(TodoService.withJdbc(database.dataSource())),
-                new BookResource(books)));
+                new BookResource(books),
+                new OpenApiResource(version, context.getContextPath()),
+                new DocsResource()));
         resources.addAll(extraResources(context));
         var idempotency = IdempotencyService.withJdbc(database.dataSource());
         registerChain(context, config, identity, idempotency, new ApiApplication(resources));

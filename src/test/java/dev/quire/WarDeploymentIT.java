@@ -31,6 +31,13 @@ class WarDeploymentIT {
             assertThat(root.json().path("version").asText()).isNotBlank().isNotEqualTo("unknown");
             assertThat(http.get("/health/ready").status()).isEqualTo(200);
             assertThat(http.get("/").body()).contains("<h1>Quire</h1>");
+            // the description and Swagger UI's files are read from the WAR's own libraries and classes
+            var document = http.get("/api/openapi.json");
+            assertThat(document.status()).isEqualTo(200);
+            assertThat(document.json().path("servers").get(0).path("url").asText()).isEqualTo("/quire");
+            assertThat(document.json().path("info").path("version").asText()).isEqualTo(root.json().path("version").asText());
+            assertThat(http.get("/docs/").body()).contains("swagger-ui-bundle.js");
+            assertThat(http.get("/docs/swagger-ui-bundle.js").status()).isEqualTo(200);
 
             var missing = http.get("/api/nope");
             assertThat(missing.status()).isEqualTo(404);

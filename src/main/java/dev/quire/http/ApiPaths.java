@@ -3,16 +3,28 @@ package dev.quire.http;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Pattern;
 
-/** Which requests are for the JSON API (Jersey) and which for the static web root (the container). */
+/**
+ * Which requests Jersey serves, and which of those are the JSON API. Jersey serves the API (/api, /health,
+ * /metrics) and the documentation pages (/docs); the container serves everything else from the static web root.
+ */
 public final class ApiPaths {
-    /** Paths within the application that Jersey leaves to the container: everything outside /api, /health, /metrics. */
-    public static final String NOT_API = "(?!/(api|health|metrics)(/|$)).*";
-    private static final Pattern NOT_API_PATTERN = Pattern.compile(NOT_API);
+    private static final String API_PREFIXES = "api|health|metrics";
+    private static final String PAGE_PREFIXES = "docs";
+    /** Paths within the application that Jersey leaves to the container: everything outside its own prefixes. */
+    public static final String NOT_JERSEY = "(?!/(" + API_PREFIXES + "|" + PAGE_PREFIXES + ")(/|$)).*";
+    private static final Pattern NOT_JERSEY_PATTERN = Pattern.compile(NOT_JERSEY);
+    private static final Pattern API_PATTERN = Pattern.compile("/(" + API_PREFIXES + ")(/.*)?");
 
     private ApiPaths() {}
 
+    /** Served by a JAX-RS resource: the JSON API and the documentation pages. */
+    public static boolean isJersey(HttpServletRequest request) {
+        return !NOT_JERSEY_PATTERN.matcher(path(request)).matches();
+    }
+
+    /** The JSON API: responses that are data, never pages (the documentation under /docs is pages). */
     public static boolean isApi(HttpServletRequest request) {
-        return !NOT_API_PATTERN.matcher(path(request)).matches();
+        return API_PATTERN.matcher(path(request)).matches();
     }
 
     /** The application's own resources under /api, where callers are identified (not the health probes). */

@@ -27,7 +27,9 @@ public final class ApiRootResource {
                 .add("todos", "/api/todos")
                 .add("books", "/api/books")
                 .add("health-live", "/health/live")
-                .add("health-ready", "/health/ready");
+                .add("health-ready", "/health/ready")
+                .add("openapi", "/api/openapi.json")
+                .add("docs", "/docs/");
         return new ApiRoot("Quire", version, links);
     }
 

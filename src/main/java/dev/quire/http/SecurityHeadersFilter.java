@@ -10,8 +10,9 @@ import java.io.IOException;
 
 /**
  * Headers every response carries. API responses (JSON) get a policy that lets nothing load or frame them and
- * {@code Cache-Control: no-store} unless the resource sets its own; pages get a strict same-origin policy
- * with no inline script, so text injected into a page can never run.
+ * {@code Cache-Control: no-store} unless the resource sets its own; pages (the web root, and the documentation
+ * under /docs with its scripts and styles) get a strict same-origin policy with no inline script, so text injected
+ * into a page can never run, and are revalidated on each use unless their resource chooses other caching.
  */
 public final class SecurityHeadersFilter extends HttpFilter {
     static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";

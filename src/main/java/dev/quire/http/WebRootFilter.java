@@ -22,7 +22,7 @@ public final class WebRootFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (ApiPaths.isApi(request)) {
+        if (ApiPaths.isJersey(request)) {
             chain.doFilter(request, response);
             return;
         }

@@ -37,6 +37,8 @@ class ContextPathTest {
         assertThat(links.path("self").path("href").asText()).isEqualTo("/quire/api");
         assertThat(links.path("health-live").path("href").asText()).isEqualTo("/quire/health/live");
         assertThat(links.path("health-ready").path("href").asText()).isEqualTo("/quire/health/ready");
+        assertThat(links.path("openapi").path("href").asText()).isEqualTo("/quire/api/openapi.json");
+        assertThat(links.path("docs").path("href").asText()).isEqualTo("/quire/docs/");
     }
 
     @Test
@@ -74,6 +76,7 @@ class ContextPathTest {
     void apiAndPagesAreToldApartWithinTheContextPath() {
         assertThat(http.get("/api").header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.API_POLICY);
         assertThat(http.get("/").header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.PAGE_POLICY);
+        assertThat(http.get("/docs/").header("Content-Security-Policy")).isEqualTo(SecurityHeadersFilter.PAGE_POLICY);
         assertThat(http.get("/health/live").status()).isEqualTo(200);
     }
 }

@@ -74,7 +74,7 @@ abstract class FoundationApiSuite {
     @Nested
     class EntryPoint {
         @Test
-        void rootDocumentLinksItselfAndTheHealthProbes() {
+        void rootDocumentLinksItselfTheHealthProbesAndTheDocumentation() {
             var response = http.get("/api");
 
             assertThat(response.status()).isEqualTo(200);
@@ -83,6 +83,8 @@ abstract class FoundationApiSuite {
             assertThat(links.path("self").path("href").asText()).isEqualTo("/api");
             assertThat(links.path("health-live").path("href").asText()).isEqualTo("/health/live");
             assertThat(links.path("health-ready").path("href").asText()).isEqualTo("/health/ready");
+            assertThat(links.path("openapi").path("href").asText()).isEqualTo("/api/openapi.json");
+            assertThat(links.path("docs").path("href").asText()).isEqualTo("/docs/");
             assertThat(response.json().path("name").asText()).isEqualTo("Quire");
         }
 

@@ -1,0 +1,221 @@
+package dev.quire.docs;
+
+import static dev.quire.support.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.support.Http;
+import dev.quire.support.TestDatabase;
+import dev.quire.support.TestServer;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The OpenAPI document the application serves: valid OpenAPI 3.1, and describing exactly the routes the deployed
+ * application has (as Jersey's own resource model has them), no more and no fewer, each with the security, request
+ * media types and shape of request bodies the resources really have.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiDocumentTest {
+    private static final Set<String> TAGS = Set.of("meta", "accounts", "sessions", "todos", "books", "reviews", "health");
+    private static final String BEARER = "[{\"bearerAuth\":[]}]";
+    private static final String OPTIONAL_BEARER = "[{},{\"bearerAuth\":[]}]";
+
+    private final RouteRecorder recorder = new RouteRecorder();
+    private TestServer server;
+    private Http http;
+    private OpenApiContract contract;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.builder(TestDatabase.h2()).resource(recorder).start();
+        http = new Http(server);
+        var response = http.get("/api/openapi.json");
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        contract = new OpenApiContract(response.body(), server.contextPath());
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void theServedDocumentIsValidOpenApi31() {
+        var options = new ParseOptions();
+        options.setResolve(true);
+
+        var result = new OpenAPIV3Parser().readContents(http.get("/api/openapi.json").body(), null, options);
+
+        assertThat(result.getMessages()).isEmpty();
+        assertThat(result.getOpenAPI().getOpenapi()).startsWith("3.1");
+        assertThat(result.getOpenAPI().getPaths()).isNotEmpty();
+        assertThat(result.getOpenAPI().getComponents().getSecuritySchemes().get("bearerAuth").getScheme())
+                .isEqualTo("bearer");
+    }
+
+    @Test
+    void everyReferenceResolvesWithinTheDocument() {
+        var references = contract.references();
+
+        assertThat(references).isNotEmpty();
+        references.forEach((where, ref) -> {
+            assertThat(ref).as(where).startsWith("#/");
+            assertThat(contract.document().at(ref.substring(1)).isMissingNode()).as(where + " -> " + ref).isFalse();
+        });
+    }
+
+    @Test
+    void everyOperationHasAUniqueIdASummaryAndOneKnownTag() {
+        var ids = new HashMap<String, String>();
+        for (var operation : contract.operations()) {
+            var node = operation.node();
+            String id = node.path("operationId").asText();
+            assertThat(id).as(operation.key()).isNotBlank();
+            assertThat(ids.put(id, operation.key())).as("operationId " + id + " of " + operation.key()).isNull();
+            assertThat(node.path("summary").asText()).as(operation.key()).isNotBlank();
+            assertThat(node.path("tags")).as(operation.key()).hasSize(1);
+            assertThat(node.path("tags").get(0).asText()).as(operation.key()).isIn(TAGS);
+            assertThat(node.has("security")).as(operation.key() + " says whether it needs a session").isTrue();
+        }
+    }
+
+    @Test
+    void theDocumentDescribesExactlyTheRoutesTheApplicationServes() {
+        Set<String> served = recorder.routes().stream().map(RouteRecorder.Route::key).collect(Collectors.toSet());
+        Set<String> documented = contract.operations().stream().map(OpenApiContract.Operation::key)
+                .collect(Collectors.toSet());
+
+        assertThat(served).as("routes the application serves").hasSizeGreaterThan(25);
+        assertThat(minus(served, documented)).as("served but not documented").isEmpty();
+        assertThat(minus(documented, served)).as("documented but not served").isEmpty();
+    }
+
+    @Test
+    void signedInRoutesNeedABearerTokenAndTheRestArePublic() {
+        for (var operation : contract.operations()) {
+            var route = servedRoute(operation);
+            String expected = route.signedIn() ? BEARER : operation.path().startsWith("/api") ? OPTIONAL_BEARER : "[]";
+            assertThat(operation.node().path("security").toString()).as(operation.key()).isEqualTo(expected);
+        }
+        assertThat(contract.document().path("components").path("securitySchemes").path("bearerAuth").toString())
+                .contains("\"type\":\"http\"", "\"scheme\":\"bearer\"");
+    }
+
+    @Test
+    void requestBodiesAreThoseTheResourcesTakeAndRefuseUnknownFields() {
+        for (var operation : contract.operations()) {
+            var route = servedRoute(operation);
+            var body = contract.resolve(operation.node().path("requestBody"));
+            var mediaTypes = new HashSet<String>();
+            body.path("content").fieldNames().forEachRemaining(mediaTypes::add);
+
+            assertThat(mediaTypes).as(operation.key() + " takes a body of these types").isEqualTo(route.consumes());
+            assertThat(body.path("required").asBoolean()).as(operation.key()).isEqualTo(!route.consumes().isEmpty());
+            body.path("content").forEach(media -> {
+                JsonNode schema = contract.resolve(media.path("schema"));
+                // Quire refuses unknown fields everywhere (422): the document must say so
+                assertThat(schema.path("additionalProperties").asText()).as(operation.key()).isEqualTo("false");
+            });
+        }
+    }
+
+    @Test
+    void everyDocumentedOperationReachesARoute() {
+        for (var operation : contract.operations()) {
+            var request = http.request(operation.method(), example(operation));
+            var body = contract.resolve(operation.node().path("requestBody")).path("content");
+            if (!body.isEmpty()) {
+                request.header("Content-Type", body.fieldNames().next()).body("{}");
+            }
+
+            var response = request.send();
+
+            assertThat(response.status()).as(operation.key() + ": " + response).isNotEqualTo(405);
+            assertThat(response.status() == 404 && response.body().contains("There is no resource at"))
+                    .as(operation.key() + " is routed: " + response).isFalse();
+        }
+    }
+
+    @Test
+    void theDocumentNamesThisDeploymentAndTheRunningVersion() {
+        var document = contract.document();
+
+        assertThat(document.path("servers")).hasSize(1);
+        assertThat(document.path("servers").get(0).path("url").asText()).isEqualTo("/");
+        assertThat(document.path("info").path("version").asText())
+                .isEqualTo(http.get("/api").json().path("version").asText()).isNotEqualTo("unknown");
+    }
+
+    @Test
+    void theDocumentIsCachedBrieflyAndRevalidated() {
+        var first = http.get("/api/openapi.json");
+        String tag = first.header("ETag");
+
+        var again = http.request("GET", "/api/openapi.json").header("If-None-Match", tag).send();
+        var head = http.request("HEAD", "/api/openapi.json").send();
+        var stale = http.request("GET", "/api/openapi.json").header("If-Match", "\"1\"").send();
+        var garbled = http.request("GET", "/api/openapi.json").header("If-None-Match", "garbled").send();
+
+        assertThat(first.contentType()).isEqualTo("application/json");
+        assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=300");
+        assertThat(tag).matches("\"[0-9]+\"");
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.header("ETag")).isEqualTo(tag);
+        assertThat(again.body()).isEmpty();
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.header("ETag")).isEqualTo(tag);
+        assertThat(head.body()).isEmpty();
+        assertProblem(stale, 412);
+        assertProblem(garbled, 400);
+        for (var response : List.of(first, again, stale, garbled)) {
+            contract.check(response);
+        }
+    }
+
+    /** The operation's path with each parameter replaced by its first example or allowed value, or "x". */
+    private String example(OpenApiContract.Operation operation) {
+        var values = new HashMap<String, String>();
+        var parameters = new ArrayList<JsonNode>();
+        contract.document().path("paths").path(operation.path()).path("parameters").forEach(parameters::add);
+        operation.node().path("parameters").forEach(parameters::add);
+        for (var parameter : parameters) {
+            var resolved = contract.resolve(parameter);
+            if (resolved.path("in").asText().equals("path")) {
+                var schema = resolved.path("schema");
+                var sample = schema.path("examples").path(0).isMissingNode()
+                        ? schema.path("enum").path(0) : schema.path("examples").path(0);
+                values.put(resolved.path("name").asText(), sample.isMissingNode() ? "x" : sample.asText());
+            }
+        }
+        String path = operation.path();
+        for (var value : values.entrySet()) {
+            path = path.replace("{" + value.getKey() + "}", value.getValue());
+        }
+        assertThat(path).as(operation.key() + ": every path parameter is described").doesNotContain("{");
+        return path;
+    }
+
+    /** The route the application serves for a documented operation. */
+    private RouteRecorder.Route servedRoute(OpenApiContract.Operation operation) {
+        return recorder.routes().stream().filter(route -> route.key().equals(operation.key())).findFirst()
+                .orElseThrow(() -> new AssertionError(operation.key() + " is documented but not served"));
+    }
+
+    private static Set<String> minus(Set<String> all, Set<String> removed) {
+        var left = new TreeSet<>(all);
+        left.removeAll(removed);
+        return left;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.quire.docs;
+
+import dev.quire.identity.SignedIn;
+import java.lang.reflect.Method;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceModel;
+import org.glassfish.jersey.server.monitoring.ApplicationEvent;
+import org.glassfish.jersey.server.monitoring.ApplicationEventListener;
+import org.glassfish.jersey.server.monitoring.RequestEvent;
+import org.glassfish.jersey.server.monitoring.RequestEventListener;
+
+/**
+ * Registered in a test server's application, keeps the resource model Jersey built for it at start-up: the routes
+ * the deployed application really serves, whichever resources AppBootstrap registered.
+ */
+final class RouteRecorder implements ApplicationEventListener {
+    /** One resource method: a method on a path template, as the application serves it. */
+    record Route(String method, String path, boolean signedIn, Set<String> consumes) {
+        /** The route's identity for comparison with the document: template names and trailing slashes left out. */
+        String key() {
+            return method + " " + normalise(path);
+        }
+    }
+
+    private volatile ResourceModel model;
+
+    @Override
+    public void onEvent(ApplicationEvent event) {
+        if (event.getType() == ApplicationEvent.Type.INITIALIZATION_FINISHED) {
+            model = event.getResourceModel();
+        }
+    }
+
+    @Override
+    public RequestEventListener onRequest(RequestEvent event) {
+        return null;
+    }
+
+    /** Every route but the HEAD and OPTIONS that JAX-RS answers by itself. */
+    Set<Route> routes() {
+        if (model == null) {
+            throw new IllegalStateException("The application has not started");
+        }
+        var routes = new HashSet<Route>();
+        model.getRootResources().forEach(resource -> collect(resource, "", routes));
+        return routes;
+    }
+
+    private static void collect(Resource resource, String parent, Set<Route> routes) {
+        String path = join(parent, resource.getPath());
+        for (var method : resource.getResourceMethods()) {
+            if (List.of("HEAD", "OPTIONS").contains(method.getHttpMethod())) {
+                continue;
+            }
+            Method java = method.getInvocable().getDefinitionMethod();
+            boolean signedIn = java.isAnnotationPresent(SignedIn.class)
+                    || java.getDeclaringClass().isAnnotationPresent(SignedIn.class);
+            var consumes = new HashSet<String>();
+            if (method.getInvocable().requiresEntity()) {
+                method.getConsumedTypes().forEach(type -> consumes.add(type.getType() + "/" + type.getSubtype()));
+            }
+            routes.add(new Route(method.getHttpMethod(), path, signedIn, consumes));
+        }
+        if (resource.getResourceLocator() != null) {
+            throw new IllegalStateException("A sub-resource locator at " + path + ": teach the route test about it");
+        }
+        resource.getChildResources().forEach(child -> collect(child, path, routes));
+    }
+
+    private static String join(String parent, String path) {
+        String child = path == null ? "" : path.replaceAll("^/+|/+$", "");
+        String base = parent.replaceAll("/+$", "");
+        return child.isEmpty() ? (base.isEmpty() ? "/" : base) : base + "/" + child;
+    }
+
+    /** {@code /api/books/{id: [a-z]+}/} and {@code /api/books/{bookId}} alike become {@code /api/books/{}}. */
+    static String normalise(String template) {
+        String path = template.replaceAll("\\{[^}]*}", "{}");
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}
