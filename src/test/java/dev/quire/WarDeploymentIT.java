@@ -30,7 +30,8 @@ class WarDeploymentIT {
             assertThat(root.json().path("_links").path("self").path("href").asText()).isEqualTo("/quire/api");
             assertThat(root.json().path("version").asText()).isNotBlank().isNotEqualTo("unknown");
             assertThat(http.get("/health/ready").status()).isEqualTo(200);
-            assertThat(http.get("/").body()).contains("<h1>Quire</h1>");
+            assertThat(http.get("/").body()).contains("<title>Quire</title>");
+            assertThat(http.get("/js/main.js").status()).isEqualTo(200);
             // the description and Swagger UI's files are read from the WAR's own libraries and classes
             var document = http.get("/api/openapi.json");
             assertThat(document.status()).isEqualTo(200);
