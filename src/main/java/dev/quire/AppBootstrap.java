@@ -19,6 +19,10 @@ import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
 import dev.quire.http.WebRootFilter;
 import dev.quire.idempotency.IdempotencyService;
+import dev.quire.metrics.Metrics;
+import dev.quire.metrics.MetricsResource;
+import dev.quire.metrics.RequestMetricsFilter;
+import dev.quire.metrics.RouteTemplates;
 import dev.quire.identity.IdentityResource;
 import dev.quire.identity.IdentityService;
 import dev.quire.identity.IdentitySettings.HashCost;
@@ -97,7 +101,9 @@ public final class AppBootstrap implements ServletContextListener {
         AppLogging.use(config.logFormat());
         started.push(AppLogging.bridgeJersey());
 
-        var database = Database.open(config.database());
+        var metrics = new Metrics();
+        started.push(metrics);
+        var database = Database.open(config.database(), metrics.registry());
         started.push(database);
         var databaseProbe = new DatabaseProbe(database.dataSource(), Duration.ofSeconds(1));
         started.push(databaseProbe);
@@ -122,10 +128,12 @@ public final class AppBootstrap implements ServletContextListener {
                 new TodoResource(TodoService.withJdbc(database.dataSource())),
                 new BookResource(books),
                 new OpenApiResource(version, context.getContextPath()),
-                new DocsResource()));
+                new DocsResource(),
+                new MetricsResource(metrics, config.metricsTokenIfSet())));
         resources.addAll(extraResources(context));
         var idempotency = IdempotencyService.withJdbc(database.dataSource());
-        registerChain(context, config, identity, idempotency, new ApiApplication(resources));
+        var requestMetrics = new RequestMetricsFilter(metrics.registry(), RouteTemplates.of(resources));
+        registerChain(context, config, identity, idempotency, requestMetrics, new ApiApplication(resources));
         log.info("Quire {} started at context path '{}'", version, context.getContextPath());
     }
 
@@ -134,10 +142,12 @@ public final class AppBootstrap implements ServletContextListener {
      * The filters that shape every response's headers also run when the container renders its error page.
      */
     private static void registerChain(ServletContext context, AppConfig config, IdentityService identity,
-            IdempotencyService idempotency, ApiApplication api) {
+            IdempotencyService idempotency, RequestMetricsFilter requestMetrics, ApiApplication api) {
         var requests = EnumSet.of(DispatcherType.REQUEST);
         var requestsAndErrors = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR);
         addFilter(context, "requestId", new RequestIdFilter(), requestsAndErrors);
+        // outside the access log, which turns an escaped failure into the 500 that is then counted
+        addFilter(context, "metrics", requestMetrics, requests);
         addFilter(context, "accessLog", new AccessLogFilter(), requestsAndErrors);
         addFilter(context, "securityHeaders", new SecurityHeadersFilter(), requestsAndErrors);
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);

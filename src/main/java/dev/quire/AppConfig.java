@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,7 +28,8 @@ public record AppConfig(
         LogFormat logFormat,
         Duration sessionTtl,
         int signInLimit,
-        boolean demoData) {
+        boolean demoData,
+        String metricsToken) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -44,8 +46,10 @@ public record AppConfig(
     static final String SESSION_TTL = "QUIRE_SESSION_TTL";
     static final String SIGNIN_LIMIT = "QUIRE_SIGNIN_LIMIT";
     static final String DEMO_DATA = "QUIRE_DEMO_DATA";
+    static final String METRICS_TOKEN = "QUIRE_METRICS_TOKEN";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
-            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA);
+            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN);
+    private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
     private static final Pattern ORIGIN = Pattern.compile("https?://[^/\\s?#@]+");
@@ -53,6 +57,19 @@ public record AppConfig(
 
     public AppConfig {
         corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    /** The bearer token {@code /metrics} requires, if one is set. */
+    public Optional<String> metricsTokenIfSet() {
+        return metricsToken.isEmpty() ? Optional.empty() : Optional.of(metricsToken);
+    }
+
+    /** Every setting but the secrets, which are only said to be set or not. */
+    @Override
+    public String toString() {
+        return "AppConfig[database=" + database + ", corsOrigins=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
+                + ", logFormat=" + logFormat + ", sessionTtl=" + sessionTtl + ", signInLimit=" + signInLimit
+                + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)") + "]";
     }
 
     /**
@@ -106,7 +123,8 @@ public record AppConfig(
                 reader.duration(SESSION_TTL, Duration.ofDays(7), Duration.ofSeconds(1), Duration.ofDays(365)),
                 (int) reader.number(SIGNIN_LIMIT, 5, 1, 10_000),
                 // the embedded database is for trying Quire out: it starts with something to look at
-                reader.bool(DEMO_DATA, url.startsWith("jdbc:h2:")));
+                reader.bool(DEMO_DATA, url.startsWith("jdbc:h2:")),
+                reader.secret(METRICS_TOKEN, MIN_METRICS_TOKEN_LENGTH));
         reader.failOnProblems();
         var unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(KEYS);
@@ -133,6 +151,15 @@ public record AppConfig(
         String text(String key, String fallback) {
             String value = raw(key);
             return value == null ? fallback : value;
+        }
+
+        /** An optional secret of at least {@code minLength} characters; the value is never echoed. */
+        String secret(String key, int minLength) {
+            String value = text(key, "");
+            if (!value.isEmpty() && value.length() < minLength) {
+                problems.add(key + " must be at least " + minLength + " characters long");
+            }
+            return value;
         }
 
         String jdbcUrl(String key, String fallback) {

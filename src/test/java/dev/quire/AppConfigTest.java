@@ -159,4 +159,18 @@ class AppConfigTest {
 
         assertThat(printed).doesNotContain("hunter2", "inline-secret").contains("jdbc:postgresql://db/quire");
     }
+
+    @Test
+    void theMetricsTokenIsOptionalLongAndNeverPrinted() {
+        assertThat(AppConfig.from(Map.of()).metricsTokenIfSet()).isEmpty();
+
+        var config = AppConfig.from(Map.of("QUIRE_METRICS_TOKEN", "  a-scrape-token-0123456789  "));
+        assertThat(config.metricsTokenIfSet()).contains("a-scrape-token-0123456789");
+        assertThat(config.toString()).doesNotContain("a-scrape-token").contains("metricsToken=(set)");
+
+        assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_METRICS_TOKEN", "short-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("QUIRE_METRICS_TOKEN must be at least 16 characters")
+                .hasMessageNotContaining("short-secret");
+    }
 }

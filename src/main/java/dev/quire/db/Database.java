@@ -2,6 +2,8 @@ package dev.quire.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.quire.metrics.QueryTimings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -17,13 +19,19 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
+    private final DataSource timed;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, DataSource timed) {
         this.pool = pool;
+        this.timed = timed;
     }
 
-    /** Opens the pool and applies pending migrations from {@code db/migration}; fails if either cannot be done. */
-    public static Database open(DatabaseSettings settings) {
+    /**
+     * Opens the pool and applies pending migrations from {@code db/migration}; fails if either cannot be done. The
+     * pool reports its connections (active, idle, pending, wait time) to {@code metrics}, and so does every
+     * statement run through {@link #dataSource()}.
+     */
+    public static Database open(DatabaseSettings settings, MeterRegistry metrics) {
         var config = new HikariConfig();
         config.setPoolName("quire");
         config.setJdbcUrl(settings.url());
@@ -37,6 +45,7 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(settings.poolSize());
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(Duration.ofSeconds(1).toMillis());
+        config.setMetricRegistry(metrics);
         var pool = new HikariDataSource(config);
         try {
             var result = Flyway.configure(Database.class.getClassLoader())
@@ -49,15 +58,16 @@ public final class Database implements AutoCloseable {
             log.info("Database {} ready at schema version {} ({} migrations applied now)",
                     settings, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
                     result.migrationsExecuted);
-            return new Database(pool);
+            return new Database(pool, QueryTimings.timed(pool, metrics));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
+    /** The pool, with each statement timed: what every store uses. */
     public DataSource dataSource() {
-        return pool;
+        return timed;
     }
 
     @Override

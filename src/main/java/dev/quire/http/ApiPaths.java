@@ -34,7 +34,7 @@ public final class ApiPaths {
     }
 
     /** The path as Jersey matches it (decoded, without the context path), so both agree on what is API. */
-    private static String path(HttpServletRequest request) {
+    public static String path(HttpServletRequest request) {
         return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 }

@@ -67,6 +67,8 @@ class ApiContractTest {
         expect(200, http.request("GET", "/docs/swagger-ui.css"));
         expect(200, http.request("GET", "/docs/favicon-32x32.png"));
         expect(404, http.request("GET", "/docs/swagger-initializer.js"));
+        expect(200, http.request("GET", "/metrics"));
+        expect(406, http.request("GET", "/metrics").header("Accept", "application/json"));
     }
 
     @Test

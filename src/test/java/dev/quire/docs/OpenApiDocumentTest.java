@@ -28,9 +28,12 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
-    private static final Set<String> TAGS = Set.of("meta", "accounts", "sessions", "todos", "books", "reviews", "health");
+    private static final Set<String> TAGS = Set.of("meta", "accounts", "sessions", "todos", "books", "reviews", "health",
+            "metrics");
     private static final String BEARER = "[{\"bearerAuth\":[]}]";
     private static final String OPTIONAL_BEARER = "[{},{\"bearerAuth\":[]}]";
+    /** /metrics: open, unless QUIRE_METRICS_TOKEN is set (not a session token). */
+    private static final String OPTIONAL_METRICS_TOKEN = "[{},{\"metricsToken\":[]}]";
 
     private final RouteRecorder recorder = new RouteRecorder();
     private TestServer server;
@@ -106,7 +109,10 @@ class OpenApiDocumentTest {
     void signedInRoutesNeedABearerTokenAndTheRestArePublic() {
         for (var operation : contract.operations()) {
             var route = servedRoute(operation);
-            String expected = route.signedIn() ? BEARER : operation.path().startsWith("/api") ? OPTIONAL_BEARER : "[]";
+            String expected = route.signedIn() ? BEARER
+                    : operation.path().startsWith("/api") ? OPTIONAL_BEARER
+                    : operation.path().equals("/metrics") ? OPTIONAL_METRICS_TOKEN
+                    : "[]";
             assertThat(operation.node().path("security").toString()).as(operation.key()).isEqualTo(expected);
         }
         assertThat(contract.document().path("components").path("securitySchemes").path("bearerAuth").toString())

@@ -3,6 +3,7 @@ package dev.quire.support;
 import dev.quire.AppConfig;
 import dev.quire.db.Database;
 import dev.quire.db.DatabaseSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public record TestDatabase(String name, String url) {
 
     /** The database opened and migrated as Quire opens it, for store tests that need no server. */
     public Database open() {
-        return Database.open(new DatabaseSettings(url, "", "", 4));
+        return Database.open(new DatabaseSettings(url, "", "", 4), new SimpleMeterRegistry());
     }
 
     public Map<String, String> settings() {
