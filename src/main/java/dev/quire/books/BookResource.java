@@ -37,7 +37,7 @@ import java.util.function.IntFunction;
 /** The catalogue and its reviews over HTTP: translates JSON, query parameters and conditions to service calls. */
 @Path("/api/books")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
+// @Consumes on the methods that take a body: a GET or DELETE is never refused for a Content-Type it happens to carry
 public final class BookResource {
     static final String COLLECTION = "/api/books";
     private static final Set<String> LIST_PARAMETERS =
@@ -83,6 +83,7 @@ public final class BookResource {
 
     @SignedIn
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Context SecurityContext security, @Context HttpServletRequest request, BookRequest body) {
         var book = books.create(Authenticated.session(security).accountId(), body.input());
         var response = BookResponse.from(book, request);
@@ -92,6 +93,7 @@ public final class BookResource {
 
     @SignedIn
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
     public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
             @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
@@ -151,6 +153,7 @@ public final class BookResource {
 
     @SignedIn
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}/reviews")
     public Response addReview(@Context SecurityContext security, @Context HttpServletRequest request,
             @PathParam("id") String id, ReviewRequest body) {

@@ -126,9 +126,11 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         String detail = switch (status) {
             case 404 -> Problem.notFoundDetail(path());
             case 405 -> Problem.methodNotAllowedDetail(request.getMethod(), allowed(original));
-            case 406 -> "This resource responds with application/json only; ask for it in Accept.";
+            case 406 -> "This resource cannot answer in any media type the Accept header asks for"
+                    + " (the API answers application/json).";
             case 415 -> "Content-Type " + (headers.getMediaType() == null ? "(none)" : headers.getMediaType())
-                    + " is not supported here; send application/json.";
+                    + " is not supported here; send application/json"
+                    + (request.getMethod().equals("PATCH") ? " or application/merge-patch+json." : ".");
             default -> Problem.title(status) + ".";
         };
         var response = problem(status, detail);

@@ -25,7 +25,7 @@ import java.util.Set;
 /** Accounts and sessions over HTTP: translates JSON to service calls and back, nothing more. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
+// @Consumes on the methods that take a body: a GET or DELETE is never refused for a Content-Type it happens to carry
 public final class IdentityResource {
     private final IdentityService identity;
 
@@ -34,6 +34,7 @@ public final class IdentityResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("accounts")
     public Response signUp(@Context HttpServletRequest request, SignUpRequest body) {
         var account = AccountResponse.from(
@@ -67,6 +68,7 @@ public final class IdentityResource {
 
     @SignedIn
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("accounts/me/password")
     public Response changePassword(@Context SecurityContext security, @Context HttpServletRequest request,
             PasswordChangeRequest body) {
@@ -84,6 +86,7 @@ public final class IdentityResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("sessions")
     public Response signIn(@Context HttpServletRequest request, SignInRequest body) {
         var started = identity.signIn(new Credentials(body.email(), body.password()), request.getRemoteAddr());

@@ -39,7 +39,7 @@ import java.util.Set;
 @Path("/api/todos")
 @SignedIn
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
+// @Consumes on the methods that take a body: a GET or DELETE is never refused for a Content-Type it happens to carry
 public final class TodoResource {
     static final String COLLECTION = "/api/todos";
     private static final Set<String> LIST_PARAMETERS = Set.of("completed", "q", "sort", "limit", "cursor");
@@ -56,6 +56,7 @@ public final class TodoResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@Context SecurityContext security, @Context HttpServletRequest request, TodoRequest body) {
         var todo = todos.create(owner(security), new TodoInput(body.title(), body.completed(), body.order()));
         var response = TodoResponse.from(todo, request);
@@ -97,6 +98,7 @@ public final class TodoResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
     public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
             @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {

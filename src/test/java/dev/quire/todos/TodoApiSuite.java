@@ -164,6 +164,31 @@ abstract class TodoApiSuite {
         }
 
         @Test
+        void aContentTypeOnARequestWithoutABodyIsNoReasonToRefuseIt() {
+            var owner = owner("stray-type");
+            String id = owner.create("Keep me for now").json().path("id").asText();
+
+            assertThat(owner.request("GET", "/api/todos").header("Content-Type", "text/plain").send().status())
+                    .isEqualTo(200);
+            assertThat(owner.request("GET", "/api/todos/" + id).header("Content-Type", "application/xml").send()
+                    .status()).isEqualTo(200);
+            assertThat(owner.request("DELETE", "/api/todos/" + id).header("Content-Type", "text/plain").send()
+                    .status()).isEqualTo(204);
+        }
+
+        @Test
+        void aPatchInAnotherMediaTypeIsToldBothThatItTakes() {
+            var owner = owner("patch-type");
+            String id = owner.create("Patch me").json().path("id").asText();
+
+            var refused = owner.request("PATCH", "/api/todos/" + id).header("Content-Type", "text/plain")
+                    .body("{\"completed\":true}").send();
+
+            assertProblem(refused, 415);
+            assertThat(refused.json().path("detail").asText()).contains("application/json", "application/merge-patch+json");
+        }
+
+        @Test
         void aTitleOver500CharactersIsRefused() {
             var owner = owner("long");
 
