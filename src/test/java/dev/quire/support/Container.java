@@ -338,7 +338,8 @@ public final class Container implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError(this + " exited with " + process.exitValue() + " before Quire was ready\n"
@@ -351,6 +352,8 @@ public final class Container implements AutoCloseable {
                     throw new AssertionError(this + " runs " + executable + ", not a JVM: a signal would not reach"
                             + " the container");
                 }
+                System.out.printf("%s ready %d ms after launch%n", this,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 return;
             }
             pause(Duration.ofMillis(100));
