@@ -55,7 +55,9 @@ class ContainerSmokeIT {
 
     @AfterParameterizedClassInvocation
     void stopContainer() {
-        container.close();
+        if (container != null) {
+            container.close();
+        }
     }
 
     @Test

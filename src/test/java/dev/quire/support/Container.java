@@ -333,7 +333,12 @@ public final class Container implements AutoCloseable {
         synchronized (Container.class) {
             STARTED.add(container);
         }
-        container.awaitReady();
+        try {
+            container.awaitReady();
+        } catch (RuntimeException | Error e) {
+            container.close();
+            throw e;
+        }
         return container;
     }
 
