@@ -277,11 +277,16 @@ public final class Container implements AutoCloseable {
                 }
                 Files.copy(war, base.resolve("webapps").resolve("quire.war"));
             } else {
-                // a jetty.base: the shipped start.d/, completed by start.jar as the Dockerfile does it
-                Files.createDirectories(base.resolve("start.d"));
-                try (Stream<Path> ini = Files.list(Path.of("docker", "jetty", "start.d"))) {
-                    for (Path file : ini.toList()) {
-                        Files.copy(file, base.resolve("start.d").resolve(file.getFileName()));
+                // a jetty.base: docker/jetty/ copied in, completed by start.jar as the Dockerfile does it
+                Path shipped = Path.of("docker", "jetty");
+                try (Stream<Path> files = Files.walk(shipped)) {
+                    for (Path file : files.toList()) {
+                        Path target = base.resolve(shipped.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(file, target);
+                        }
                     }
                 }
                 runToCompletion(base, List.of(java(), "-jar", distribution.home().resolve("start.jar").toString(),
