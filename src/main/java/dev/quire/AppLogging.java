@@ -1,5 +1,6 @@
 package dev.quire;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -14,6 +15,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 final class AppLogging {
     static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level [%X{requestId:-}] %logger{0} - %msg%n";
     private static final String APPENDER = "STDOUT";
+    private static final String CONSOLE = "CONSOLE";
 
     private AppLogging() {}
 
@@ -23,7 +25,8 @@ final class AppLogging {
             return;
         }
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (!(root.getAppender(APPENDER) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
+        if (!(root.getAppender(APPENDER) instanceof AsyncAppender async)
+                || !(async.getAppender(CONSOLE) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
             root.warn("QUIRE_LOG_FORMAT=text ignored: logging has been configured without the {} appender", APPENDER);
             return;
         }

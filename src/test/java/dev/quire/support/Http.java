@@ -21,7 +21,8 @@ public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
-    private final TestServer server;
+    /** Scheme, host, port and context path, without a trailing slash: "http://127.0.0.1:8080/quire". */
+    private final String base;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -29,11 +30,17 @@ public final class Http {
     private final List<String> requestIds = new ArrayList<>();
 
     public Http(TestServer server) {
-        this.server = server;
+        this(server.uri(""));
     }
 
+    /** A client of the application at {@code base}, its context path included ("http://127.0.0.1:8080/quire"). */
+    public Http(URI base) {
+        this.base = base.toString();
+    }
+
+    /** {@code path} starts with '/' and is relative to the context path. */
     public Request request(String method, String path) {
-        return new Request(method, server.uri(path));
+        return new Request(method, URI.create(base + path));
     }
 
     public Response get(String path) {

@@ -36,7 +36,12 @@ public final class RawHttp {
      * before the body is complete) is read as it arrives, not lost when the server closes the connection.
      */
     public static Response exchange(TestServer server, Writer request) {
-        return exchange(server, null, request);
+        return exchange(server.port(), null, request);
+    }
+
+    /** As {@link #exchange(TestServer, Writer)}, with a server on this loopback port. */
+    public static Response exchange(int port, Writer request) {
+        return exchange(port, null, request);
     }
 
     /**
@@ -44,9 +49,13 @@ public final class RawHttp {
      * server, a different client.
      */
     public static Response exchange(TestServer server, String fromAddress, Writer request) {
+        return exchange(server.port(), fromAddress, request);
+    }
+
+    private static Response exchange(int port, String fromAddress, Writer request) {
         try (var socket = fromAddress == null
-                ? new Socket("127.0.0.1", server.port())
-                : new Socket(InetAddress.getByName("127.0.0.1"), server.port(), InetAddress.getByName(fromAddress), 0)) {
+                ? new Socket("127.0.0.1", port)
+                : new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(fromAddress), 0)) {
             socket.setSoTimeout(10_000);
             var writer = new Thread(() -> {
                 try {

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * line is parsed once, as it arrives, and access lines are indexed by request id.
  */
 public final class StdoutCapture {
-    private static final String ACCESS_LOGGER = "quire.access";
+    static final String ACCESS_LOGGER = "quire.access";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static StdoutCapture installed;
 
@@ -138,7 +138,8 @@ public final class StdoutCapture {
         }
     }
 
-    private static JsonNode parse(String text) {
+    /** The line as a JSON object, or null if it is not one. */
+    static JsonNode parse(String text) {
         if (!text.startsWith("{")) {
             return null;
         }

@@ -1,0 +1,252 @@
+package dev.quire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.support.Concurrently;
+import dev.quire.support.Container;
+import dev.quire.support.Container.Distribution;
+import dev.quire.support.Http;
+import dev.quire.support.Identities;
+import dev.quire.support.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Quire scaled out the way docker/compose.scale.yaml does it: two Jetty 12 distributions running the unmodified
+ * WAR on two loopback ports, one PostgreSQL, and HAProxy (Debian's) with the shipped docker/haproxy/haproxy.cfg in
+ * front, round-robin with active health checks. Whatever one instance learned, the other knows: sessions,
+ * sign-outs, idempotency keys and versions all live in the database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleOutIT {
+    private static final Path HAPROXY = Path.of(System.getProperty("quire.test.haproxy", "/usr/sbin/haproxy"));
+
+    Container one;
+    Container two;
+    Process balancer;
+    Path balancerLog;
+    int balancerPort;
+    Http viaOne;
+    Http viaTwo;
+    Http viaBalancer;
+    Identities.Caller ada;
+
+    @BeforeAll
+    void start() throws Exception {
+        if (!Files.isExecutable(HAPROXY)) {
+            throw new IllegalStateException(HAPROXY + " is missing (Debian: apt-get install haproxy; .ci/run installs it)");
+        }
+        // the sign-in limit is per instance; this suite signs in often from one address
+        var settings = Map.of("QUIRE_DB_URL", PostgresServer.shared().createDatabase(), "QUIRE_SIGNIN_LIMIT", "1000");
+        var first = CompletableFuture.supplyAsync(() -> Container.start(Distribution.JETTY_12, settings));
+        var second = CompletableFuture.supplyAsync(() -> Container.start(Distribution.JETTY_12, settings));
+        one = first.get(3, TimeUnit.MINUTES);
+        two = second.get(3, TimeUnit.MINUTES);
+        viaOne = one.http();
+        viaTwo = two.http();
+
+        balancerPort = freePort();
+        balancerLog = Files.createTempFile("quire-haproxy", ".log");
+        var command = new ProcessBuilder(HAPROXY.toString(), "-db", "-f", Path.of("docker", "haproxy", "haproxy.cfg")
+                .toString()).redirectErrorStream(true).redirectOutput(balancerLog.toFile());
+        command.environment().putAll(Map.of("QUIRE_LB_BIND", "127.0.0.1:" + balancerPort,
+                "QUIRE_1", "127.0.0.1:" + one.port(), "QUIRE_2", "127.0.0.1:" + two.port(),
+                "QUIRE_READY_PATH", "/health/ready"));
+        balancer = command.start();
+        viaBalancer = new Http(URI.create("http://127.0.0.1:" + balancerPort));
+        awaitBalancerReady();
+        ada = new Identities(viaOne).newCaller("Ada");
+    }
+
+    @AfterAll
+    void stop() {
+        if (balancer != null) {
+            balancer.destroyForcibly();
+        }
+        for (Container container : new Container[] {one, two}) {
+            if (container != null) {
+                container.close();
+            }
+        }
+    }
+
+    @Test
+    void aSessionStartedOnOneInstanceWorksOnTheOther() {
+        var session = viaTwo.request("GET", "/api/sessions/me").header("Authorization", ada.bearer()).send();
+
+        assertThat(session.status()).isEqualTo(200);
+        assertThat(session.json().path("accountId").asText()).isEqualTo(ada.accountId());
+    }
+
+    @Test
+    void aSignOutOnOneInstanceIsHonouredByTheOtherAtTheNextRequest() {
+        var caller = new Identities(viaTwo).newCaller("Leaving");
+        assertThat(viaOne.request("GET", "/api/todos").header("Authorization", caller.bearer()).send().status())
+                .isEqualTo(200);
+
+        assertThat(viaTwo.request("DELETE", "/api/sessions/me").header("Authorization", caller.bearer()).send()
+                .status()).isEqualTo(204);
+
+        assertThat(viaOne.request("GET", "/api/todos").header("Authorization", caller.bearer()).send().status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void anIdempotencyKeyRetriedThroughTheOtherInstanceReplays() {
+        var first = viaOne.request("POST", "/api/todos").header("Authorization", ada.bearer())
+                .header("Idempotency-Key", "scale-out-retry").json("{\"title\":\"Exactly once\"}").send();
+        var retry = viaTwo.request("POST", "/api/todos").header("Authorization", ada.bearer())
+                .header("Idempotency-Key", "scale-out-retry").json("{\"title\":\"Exactly once\"}").send();
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(retry.body()).isEqualTo(first.body());
+        var titles = viaTwo.request("GET", "/api/todos?q=Exactly%20once").header("Authorization", ada.bearer()).send()
+                .json().path("items");
+        assertThat(titles).hasSize(1);
+    }
+
+    @Test
+    void anIfMatchRaceAcrossTheInstancesHasOneWinner() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String id = viaOne.request("POST", "/api/todos").header("Authorization", ada.bearer())
+                    .json("{\"title\":\"Race " + round + "\"}").send().json().path("id").asText();
+            var results = Concurrently.run(2, index -> (index == 0 ? viaOne : viaTwo)
+                    .request("PATCH", "/api/todos/" + id).header("Authorization", ada.bearer())
+                    .header("If-Match", "\"1\"").json("{\"title\":\"Won by " + index + "\"}").send());
+
+            var statuses = results.stream().map(Http.Response::status).sorted().toList();
+            assertThat(statuses).as("round %d", round).containsExactly(200, 412);
+            var winner = results.stream().filter(r -> r.status() == 200).findFirst().orElseThrow();
+            var stored = viaTwo.request("GET", "/api/todos/" + id).header("Authorization", ada.bearer()).send().json();
+            assertThat(stored.path("title").asText()).isEqualTo(winner.json().path("title").asText());
+            assertThat(stored.path("version").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theBalancerSendsRequestsToBothInstancesInTurn() throws InterruptedException {
+        for (int i = 0; i < 20; i++) {
+            var response = viaBalancer.request("GET", "/api/books").header("X-Request-Id", "spread-" + i).send();
+            assertThat(response.status()).isEqualTo(200);
+        }
+        Thread.sleep(500); // an access line is written just after its response is sent
+
+        long onOne = one.jsonLines(ScaleOutIT::spreadRequest).size();
+        long onTwo = two.jsonLines(ScaleOutIT::spreadRequest).size();
+        assertThat(onOne + onTwo).isEqualTo(20);
+        assertThat(onOne).isEqualTo(10); // round-robin; HAProxy's health checks go their own way
+    }
+
+    private static boolean spreadRequest(JsonNode line) {
+        return "quire.access".equals(line.path("logger").asText()) && line.path("requestId").asText().startsWith("spread-");
+    }
+
+    /**
+     * 16 clients keep reading and creating (POSTs with an Idempotency-Key, which HAProxy may safely send again)
+     * through the balancer for ten seconds; three seconds in, one instance is killed with SIGKILL. HAProxy sends
+     * what that instance left unanswered to the other one and stops sending it traffic: at most one request in a
+     * thousand may fail.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void killingOneInstanceMidLoadFailsAtMostOneRequestInAThousand() throws Exception {
+        String todo = viaOne.request("POST", "/api/todos").header("Authorization", ada.bearer())
+                .json("{\"title\":\"Read under load\"}").send().json().path("id").asText();
+        var sent = new AtomicLong();
+        var failures = new ConcurrentHashMap<String, AtomicLong>();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        var clients = Executors.newFixedThreadPool(16);
+        try {
+            for (int client = 0; client < 16; client++) {
+                int number = client;
+                clients.submit(() -> {
+                    var http = new Http(URI.create("http://127.0.0.1:" + balancerPort));
+                    for (long i = 0; System.nanoTime() < end; i++) {
+                        String outcome;
+                        try {
+                            var response = switch ((int) (i % 5)) {
+                                case 0 -> http.request("POST", "/api/todos").header("Authorization", ada.bearer())
+                                        .header("Idempotency-Key", "load-" + number + "-" + i)
+                                        .json("{\"title\":\"Load " + number + "-" + i + "\"}").send();
+                                case 1, 2 -> http.request("GET", "/api/todos/" + todo)
+                                        .header("Authorization", ada.bearer()).send();
+                                default -> http.get("/api/books?page=" + (1 + i % 3) + "&per_page=5");
+                            };
+                            outcome = response.status() < 300 ? null : "HTTP " + response.status();
+                        } catch (RuntimeException e) {
+                            outcome = e.getClass().getSimpleName();
+                        }
+                        sent.incrementAndGet();
+                        if (outcome != null) {
+                            failures.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            Thread.sleep(3_000);
+            one.killNow();
+        } finally {
+            clients.shutdown();
+            assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+
+        long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
+        System.out.printf("scale-out kill: %d requests, %d failed %s%n", sent.get(), failed, failures);
+        assertThat(sent.get()).as("requests sent").isGreaterThan(1_000);
+        assertThat((double) failed / sent.get()).as("failed share of %d requests: %s", sent.get(), failures)
+                .isLessThanOrEqualTo(0.001);
+        assertThat(viaTwo.get("/health/ready").status()).isEqualTo(200);
+    }
+
+    private void awaitBalancerReady() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!balancer.isAlive()) {
+                throw new AssertionError("HAProxy exited: " + Files.readString(balancerLog, StandardCharsets.UTF_8));
+            }
+            try {
+                if (viaBalancer.get("/health/ready").status() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("HAProxy did not become ready: " + Files.readString(balancerLog));
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,424 @@
+package dev.quire.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A real servlet container running the unmodified target/quire.war as a child process, configured with the
+ * settings shipped in docker/ (only addresses, ports and paths are the test's own), on free loopback ports.
+ * The containers come from Maven Central, unpacked into target/containers/ before the *IT tests run. Each
+ * container's stdout and stderr go to a file under target/container-logs/, which tests read as a platform
+ * would read the container's output.
+ */
+public final class Container implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Path LOGS = Path.of("target", "container-logs");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Every container this JVM started, so none outlives it (see the shutdown hook) and failures can show them. */
+    private static final List<Container> STARTED = new ArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> started().forEach(Container::kill), "container-reaper"));
+        // the logs of this run only: they are numbered from 01 again
+        try (Stream<Path> old = Files.isDirectory(LOGS) ? Files.list(LOGS) : Stream.empty()) {
+            old.forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public enum Distribution {
+        TOMCAT_10_1("Tomcat 10.1", "quire.test.tomcat10.home", "/quire"),
+        TOMCAT_11("Tomcat 11", "quire.test.tomcat11.home", "/quire"),
+        JETTY_12("Jetty 12", "quire.test.jetty.home", "");
+
+        private final String displayName;
+        private final String homeProperty;
+        private final String contextPath;
+
+        Distribution(String displayName, String homeProperty, String contextPath) {
+            this.displayName = displayName;
+            this.homeProperty = homeProperty;
+            this.contextPath = contextPath;
+        }
+
+        /** Where this distribution deploys a dropped-in WAR: quire.war at /quire on Tomcat, ROOT.war at / on Jetty. */
+        public String contextPath() {
+            return contextPath;
+        }
+
+        boolean isTomcat() {
+            return this != JETTY_12;
+        }
+
+        Path home() {
+            String home = System.getProperty(homeProperty);
+            if (home == null || !Files.isDirectory(Path.of(home))) {
+                throw new IllegalStateException(displayName + " is not unpacked (" + homeProperty + "=" + home + "):"
+                        + " run the *IT tests through `mvn verify`, whose pre-integration-test phase unpacks the"
+                        + " containers into target/containers/");
+            }
+            return Path.of(home);
+        }
+
+        @Override
+        public String toString() {
+            return displayName;
+        }
+    }
+
+    private final Distribution distribution;
+    private final Path base;
+    private final Map<String, String> settings;
+    private final Path output;
+    private final int port;
+    private final int shutdownPort;
+    private final Process process;
+
+    private Container(Distribution distribution, Path base, Map<String, String> settings, Path output, int port,
+            int shutdownPort, Process process) {
+        this.distribution = distribution;
+        this.base = base;
+        this.settings = settings;
+        this.output = output;
+        this.port = port;
+        this.shutdownPort = shutdownPort;
+        this.process = process;
+    }
+
+    /**
+     * Makes a fresh base directory for the distribution with the shipped settings and the WAR, starts the
+     * container with these {@code QUIRE_*} settings as its environment, and returns once Quire is ready.
+     */
+    public static Container start(Distribution distribution, Map<String, String> settings) {
+        Path base = createBase(distribution);
+        return launch(distribution, base, Map.copyOf(settings));
+    }
+
+    /** Starts the same installation again (same base directory and settings) after this one has stopped. */
+    public Container startAgain() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(this + " is still running");
+        }
+        return launch(distribution, base, settings);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Tomcat's shutdown port (-1 on Jetty, which has none). */
+    public int shutdownPort() {
+        return shutdownPort;
+    }
+
+    /** The application's base URI, its context path included and without a trailing slash. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + distribution.contextPath());
+    }
+
+    public String contextPath() {
+        return distribution.contextPath();
+    }
+
+    public Http http() {
+        return new Http(baseUri());
+    }
+
+    /** Sends SIGTERM, as a process manager does, and returns at once. */
+    public void signalStop() {
+        process.destroy();
+    }
+
+    /**
+     * Waits for the process to exit by itself; if it has not within {@code limit}, kills it and fails.
+     *
+     * @return the exit code
+     */
+    public int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError(this + " did not exit within " + limit + " and was killed\n" + tail());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Makes sure the process is gone (SIGTERM, a bounded wait, then SIGKILL) and deletes the base directory; the
+     * output stays under target/container-logs/. For clean-up: never fails.
+     */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            }
+        }
+        try (Stream<Path> files = Files.walk(base)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would end it: no drain, no clean-up. Waits until it is gone. */
+    public void killNow() {
+        kill();
+    }
+
+    private void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Every line the container has written to stdout and stderr so far. */
+    public List<String> lines() {
+        try {
+            // decoded leniently: a container's own output need not be UTF-8
+            return new String(Files.readAllBytes(output), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The line as a JSON object, or null if it is not one. */
+    public static JsonNode json(String line) {
+        return StdoutCapture.parse(line);
+    }
+
+    /** The lines that are JSON objects (Quire's logging), parsed, that pass the filter. */
+    public List<JsonNode> jsonLines(Predicate<JsonNode> filter) {
+        return lines().stream().map(StdoutCapture::parse).filter(json -> json != null && filter.test(json)).toList();
+    }
+
+    /**
+     * The access-log lines of one request. Waits for the first one (it is written after the response is sent),
+     * for at most five seconds, then returns every line for the id.
+     */
+    public List<JsonNode> awaitAccessLines(String requestId) {
+        Predicate<JsonNode> ofRequest = json -> StdoutCapture.ACCESS_LOGGER.equals(json.path("logger").asText())
+                && requestId.equals(json.path("requestId").asText());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (jsonLines(ofRequest).isEmpty() && System.nanoTime() < deadline) {
+            pause(Duration.ofMillis(50));
+        }
+        pause(Duration.ofMillis(50));
+        return jsonLines(ofRequest);
+    }
+
+    /** Where the output is kept, and its last lines: for failure messages. */
+    public String tail() {
+        List<String> lines = lines();
+        return "--- " + this + ", output in " + output.toAbsolutePath() + " (last 80 of " + lines.size() + " lines)\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    }
+
+    /** The containers started in this JVM, oldest first. */
+    public static synchronized List<Container> started() {
+        return List.copyOf(STARTED);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public String toString() {
+        return distribution + " (pid " + process.pid() + ", port " + port + ")";
+    }
+
+    private static Path createBase(Distribution distribution) {
+        try {
+            Path base = Files.createTempDirectory("quire-" + distribution.name().toLowerCase() + "-");
+            Path war = Path.of(System.getProperty("quire.war", "target/quire.war"));
+            if (distribution.isTomcat()) {
+                // a CATALINA_BASE: Tomcat's own conf/ with Quire's server.xml and context.xml over it
+                for (String dir : List.of("conf", "webapps", "logs", "temp", "work")) {
+                    Files.createDirectories(base.resolve(dir));
+                }
+                try (Stream<Path> conf = Files.list(distribution.home().resolve("conf"))) {
+                    for (Path file : conf.filter(Files::isRegularFile).toList()) {
+                        Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
+                    }
+                }
+                for (String file : List.of("server.xml", "context.xml")) {
+                    Files.copy(Path.of("docker", "tomcat", file), base.resolve("conf").resolve(file),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+                Files.copy(war, base.resolve("webapps").resolve("quire.war"));
+            } else {
+                // a jetty.base: docker/jetty/ copied in, completed by start.jar as the Dockerfile does it
+                Path shipped = Path.of("docker", "jetty");
+                try (Stream<Path> files = Files.walk(shipped)) {
+                    for (Path file : files.toList()) {
+                        Path target = base.resolve(shipped.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(target);
+                        } else {
+                            Files.copy(file, target);
+                        }
+                    }
+                }
+                runToCompletion(base, List.of(java(), "-jar", distribution.home().resolve("start.jar").toString(),
+                        "--create-files"));
+                // the WAR is unpacked in the base rather than in /tmp
+                Files.createDirectories(base.resolve("work"));
+                Files.copy(war, base.resolve("webapps").resolve("ROOT.war"));
+            }
+            return base;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare a " + distribution + " base", e);
+        }
+    }
+
+    private static Container launch(Distribution distribution, Path base, Map<String, String> settings) {
+        int port = freePort();
+        int shutdownPort = distribution.isTomcat() ? freePort() : -1;
+        List<String> command;
+        var environment = new HashMap<String, String>();
+        if (distribution.isTomcat()) {
+            // sh, not the executable bit; catalina.sh `exec`s the JVM, so the process we signal is Tomcat itself
+            command = List.of("sh", distribution.home().resolve("bin").resolve("catalina.sh").toString(), "run");
+            environment.put("CATALINA_HOME", distribution.home().toString());
+            environment.put("CATALINA_BASE", base.toString());
+            environment.put("JAVA_HOME", System.getProperty("java.home"));
+            environment.put("CATALINA_OPTS", "-Dtomcat.http.address=127.0.0.1 -Dtomcat.http.port=" + port
+                    + " -Dtomcat.shutdown.port=" + shutdownPort);
+        } else {
+            command = List.of(java(), "-jar", distribution.home().resolve("start.jar").toString(),
+                    "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+        }
+        environment.putAll(settings);
+        Path output = LOGS.resolve(String.format("%02d-%s.log", SEQUENCE.incrementAndGet(),
+                distribution.name().toLowerCase()));
+        Process process;
+        try {
+            Files.createDirectories(LOGS);
+            var builder = new ProcessBuilder(command).directory(base.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
+            // nothing from the shell running the tests: no QUIRE_* settings, no JVM or container options
+            builder.environment().keySet().removeIf(name -> name.startsWith("QUIRE_") || name.startsWith("CATALINA_")
+                    || name.startsWith("JETTY_") || name.equals("JAVA_OPTS") || name.equals("JRE_HOME"));
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + distribution, e);
+        }
+        var container = new Container(distribution, base, settings, output, port, shutdownPort, process);
+        synchronized (Container.class) {
+            STARTED.add(container);
+        }
+        try {
+            container.awaitReady();
+        } catch (RuntimeException | Error e) {
+            container.close();
+            throw e;
+        }
+        return container;
+    }
+
+    private void awaitReady() {
+        long started = System.nanoTime();
+        long deadline = started + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(this + " exited with " + process.exitValue() + " before Quire was ready\n"
+                        + tail());
+            }
+            if (readiness() == 200) {
+                String executable = process.info().command().orElse("");
+                if (!executable.endsWith("/java")) {
+                    kill();
+                    throw new AssertionError(this + " runs " + executable + ", not a JVM: a signal would not reach"
+                            + " the container");
+                }
+                System.out.printf("%s ready %d ms after launch%n", this,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return;
+            }
+            pause(Duration.ofMillis(100));
+        }
+        kill();
+        throw new AssertionError(this + " was not ready within " + START_TIMEOUT + " and was killed\n" + tail());
+    }
+
+    /** GET /health/ready on a connection of its own that is closed afterwards (no keep-alive to drain later). */
+    private int readiness() {
+        try {
+            return RawHttp.exchange(port, out -> out.write(RawHttp.ascii("GET " + contextPath() + "/health/ready"
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))).status();
+        } catch (IllegalStateException e) {
+            return -1;
+        }
+    }
+
+    private static void runToCompletion(Path directory, List<String> command) throws IOException {
+        var process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n"
+                        + new String(output, StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
