@@ -3,6 +3,7 @@ package dev.quire;
 import dev.quire.books.BookResource;
 import dev.quire.books.BookService;
 import dev.quire.db.Database;
+import dev.quire.db.Jdbc;
 import dev.quire.docs.DocsResource;
 import dev.quire.docs.OpenApiResource;
 import dev.quire.health.DatabaseProbe;
@@ -21,6 +22,7 @@ import dev.quire.http.WebRootFilter;
 import dev.quire.idempotency.IdempotencyService;
 import dev.quire.metrics.Metrics;
 import dev.quire.metrics.MetricsResource;
+import dev.quire.metrics.QueryTimings;
 import dev.quire.metrics.RequestMetricsFilter;
 import dev.quire.metrics.RouteTemplates;
 import dev.quire.identity.IdentityResource;
@@ -107,11 +109,12 @@ public final class AppBootstrap implements ServletContextListener {
         started.push(database);
         var databaseProbe = new DatabaseProbe(database.dataSource(), Duration.ofSeconds(1));
         started.push(databaseProbe);
+        var jdbc = new Jdbc(database.dataSource(), new QueryTimings(metrics.registry()));
 
-        var identity = IdentityService.withJdbc(database.dataSource(),
+        var identity = IdentityService.withJdbc(jdbc,
                 new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)));
 
-        var books = BookService.withJdbc(database.dataSource());
+        var books = BookService.withJdbc(jdbc);
         if (config.demoData()) {
             int added = books.addDemoCatalogue();
             if (added > 0) {
@@ -125,13 +128,13 @@ public final class AppBootstrap implements ServletContextListener {
                 new HealthResource(databaseProbe),
                 new IdentityResource(identity),
                 new SignedInFilter(),
-                new TodoResource(TodoService.withJdbc(database.dataSource())),
+                new TodoResource(TodoService.withJdbc(jdbc)),
                 new BookResource(books),
                 new OpenApiResource(version, context.getContextPath()),
                 new DocsResource(),
                 new MetricsResource(metrics, config.metricsTokenIfSet())));
         resources.addAll(extraResources(context));
-        var idempotency = IdempotencyService.withJdbc(database.dataSource());
+        var idempotency = IdempotencyService.withJdbc(jdbc);
         var requestMetrics = new RequestMetricsFilter(metrics.registry(), RouteTemplates.of(resources));
         registerChain(context, config, identity, idempotency, requestMetrics, new ApiApplication(resources));
         log.info("Quire {} started at context path '{}'", version, context.getContextPath());

@@ -25,7 +25,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -68,9 +67,9 @@ public final class BookResource {
 
     @GET
     @Path("{id}")
-    public Response get(@Context HttpServletRequest request, @Context HttpHeaders headers, @PathParam("id") String id) {
+    public Response get(@Context HttpServletRequest request, @PathParam("id") String id) {
         var book = books.get(id);
-        var preconditions = EntityTags.preconditions(headers);
+        var preconditions = EntityTags.preconditions(request);
         if (!preconditions.passesIfMatch(book.version())) {
             throw new PreconditionFailedException("The book");
         }
@@ -84,8 +83,8 @@ public final class BookResource {
     @SignedIn
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@Context SecurityContext security, @Context HttpServletRequest request, BookRequest body) {
-        var book = books.create(Authenticated.session(security).accountId(), body.input());
+    public Response create(@Context HttpServletRequest request, BookRequest body) {
+        var book = books.create(Authenticated.session(request).accountId(), body.input());
         var response = BookResponse.from(book, request);
         return Response.created(URI.create(response.links().href("self")))
                 .header(HttpHeaders.ETAG, EntityTags.of(book.version())).entity(response).build();
@@ -95,9 +94,8 @@ public final class BookResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
-    public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
-        var book = books.replace(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers),
+    public Response replace(@Context HttpServletRequest request, @PathParam("id") String id, JsonNode body) {
+        var book = books.replace(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request),
                 () -> Json.read(body, BookRequest.class).input());
         return changed(book, request);
     }
@@ -106,9 +104,8 @@ public final class BookResource {
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
-    public Response patch(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
-        var book = books.patch(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers),
+    public Response patch(@Context HttpServletRequest request, @PathParam("id") String id, JsonNode body) {
+        var book = books.patch(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request),
                 () -> changes(body));
         return changed(book, request);
     }
@@ -129,8 +126,8 @@ public final class BookResource {
     @SignedIn
     @DELETE
     @Path("{id}")
-    public Response delete(@Context SecurityContext security, @Context HttpHeaders headers, @PathParam("id") String id) {
-        books.delete(Authenticated.session(security).accountId(), id, EntityTags.preconditions(headers));
+    public Response delete(@Context HttpServletRequest request, @PathParam("id") String id) {
+        books.delete(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request));
         return Response.noContent().build();
     }
 
@@ -155,9 +152,8 @@ public final class BookResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}/reviews")
-    public Response addReview(@Context SecurityContext security, @Context HttpServletRequest request,
-            @PathParam("id") String id, ReviewRequest body) {
-        var review = books.addReview(Authenticated.session(security).account(), id,
+    public Response addReview(@Context HttpServletRequest request, @PathParam("id") String id, ReviewRequest body) {
+        var review = books.addReview(Authenticated.session(request).account(), id,
                 new ReviewInput(body.rating(), body.text()));
         var response = ReviewResponse.from(review, request);
         return Response.created(URI.create(response.links().href("self"))).entity(response).build();
@@ -173,9 +169,9 @@ public final class BookResource {
     @SignedIn
     @DELETE
     @Path("{id}/reviews/{reviewId}")
-    public Response deleteReview(@Context SecurityContext security, @PathParam("id") String id,
+    public Response deleteReview(@Context HttpServletRequest request, @PathParam("id") String id,
             @PathParam("reviewId") String reviewId) {
-        books.deleteReview(Authenticated.session(security).accountId(), id, reviewId);
+        books.deleteReview(Authenticated.session(request).accountId(), id, reviewId);
         return Response.noContent().build();
     }
 

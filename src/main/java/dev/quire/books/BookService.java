@@ -22,7 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * The catalogue's rules: what a valid book and review are, who may change what (a book's creator, a review's
@@ -45,8 +44,8 @@ public final class BookService {
         this.clock = clock;
     }
 
-    public static BookService withJdbc(DataSource dataSource) {
-        return new BookService(new JdbcBookStore(new Jdbc(dataSource)), Clock.systemUTC());
+    public static BookService withJdbc(Jdbc jdbc) {
+        return new BookService(new JdbcBookStore(jdbc), Clock.systemUTC());
     }
 
     /**

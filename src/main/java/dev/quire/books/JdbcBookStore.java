@@ -24,7 +24,7 @@ final class JdbcBookStore implements BookStore {
             insert into books (id, title, title_key, author, author_key, publication_year, genre, genre_key, isbn,
                                created_by, created_at, updated_at, version, rating_count, rating_sum, rating_average)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0, null)""";
-    private static final String FIND = "select " + COLUMNS + " from books where id = ? for update";
+    private static final String FIND = "select " + COLUMNS + " from books where id = ?";
     private static final String UPDATE = """
             update books set title = ?, title_key = ?, author = ?, author_key = ?, publication_year = ?, genre = ?,
                              genre_key = ?, isbn = ?, updated_at = ?, version = version + 1

@@ -2,7 +2,6 @@ package dev.quire.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.quire.metrics.QueryTimings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -19,17 +18,14 @@ public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
-    private final DataSource timed;
 
-    private Database(HikariDataSource pool, DataSource timed) {
+    private Database(HikariDataSource pool) {
         this.pool = pool;
-        this.timed = timed;
     }
 
     /**
      * Opens the pool and applies pending migrations from {@code db/migration}; fails if either cannot be done. The
-     * pool reports its connections (active, idle, pending, wait time) to {@code metrics}, and so does every
-     * statement run through {@link #dataSource()}.
+     * pool reports its connections (active, idle, pending, wait time) to {@code metrics}.
      */
     public static Database open(DatabaseSettings settings, MeterRegistry metrics) {
         var config = new HikariConfig();
@@ -58,16 +54,15 @@ public final class Database implements AutoCloseable {
             log.info("Database {} ready at schema version {} ({} migrations applied now)",
                     settings, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
                     result.migrationsExecuted);
-            return new Database(pool, QueryTimings.timed(pool, metrics));
+            return new Database(pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    /** The pool, with each statement timed: what every store uses. */
     public DataSource dataSource() {
-        return timed;
+        return pool;
     }
 
     @Override

@@ -20,15 +20,33 @@ import javax.sql.DataSource;
 /**
  * The few JDBC moves stores need, with the resource handling and error translation written once: a pool
  * timeout or a lost connection becomes a 503 ({@link UnavailableException}), a unique-key violation becomes
- * {@link DuplicateKeyException} for the store to rename, anything else a {@link DataAccessException}.
+ * {@link DuplicateKeyException} for the store to rename, anything else a {@link DataAccessException}. Each
+ * statement run on its own, and each transaction as a whole, is reported to an {@link Observer} with how long it
+ * took (the metrics); the statements inside a transaction are its.
  */
 public final class Jdbc {
     private static final Duration RETRY_AFTER_UNAVAILABLE = Duration.ofSeconds(2);
+    private static final List<String> KINDS = List.of("select", "insert", "update", "delete", "with");
+
+    /** Told of each unit of database work when it ends. Called on the request's thread: keep it cheap. */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = (kind, nanos, succeeded) -> {};
+
+        /** @param kind select, insert, update, delete, other, or transaction */
+        void completed(String kind, long nanos, boolean succeeded);
+    }
 
     private final DataSource dataSource;
+    private final Observer observer;
 
     public Jdbc(DataSource dataSource) {
+        this(dataSource, Observer.NONE);
+    }
+
+    public Jdbc(DataSource dataSource, Observer observer) {
         this.dataSource = dataSource;
+        this.observer = observer;
     }
 
     @FunctionalInterface
@@ -52,16 +70,16 @@ public final class Jdbc {
     }
 
     public <T> List<T> list(String sql, Binder binder, RowMapper<T> mapper) {
-        return withConnection(connection -> list(connection, sql, binder, mapper));
+        return observed(kindOf(sql), connection -> list(connection, sql, binder, mapper));
     }
 
     public <T> Optional<T> one(String sql, Binder binder, RowMapper<T> mapper) {
-        return withConnection(connection -> one(connection, sql, binder, mapper));
+        return observed(kindOf(sql), connection -> one(connection, sql, binder, mapper));
     }
 
     /** @return the number of rows changed */
     public int update(String sql, Binder binder) {
-        return withConnection(connection -> update(connection, sql, binder));
+        return observed(kindOf(sql), connection -> update(connection, sql, binder));
     }
 
     /**
@@ -69,7 +87,7 @@ public final class Jdbc {
      * auto-commit back when the connection returns.)
      */
     public <T> T transaction(Work<T> work) {
-        return withConnection(connection -> {
+        return observed("transaction", connection -> {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -137,13 +155,40 @@ public final class Jdbc {
         return row.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    private <T> T withConnection(Work<T> work) {
+    /**
+     * Runs {@code work} on a pooled connection and tells the observer how long the work took (the wait for a
+     * connection is the pool's own metric).
+     */
+    private <T> T observed(String kind, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            return work.run(connection);
+            long started = System.nanoTime();
+            boolean succeeded = false;
+            try {
+                T result = work.run(connection);
+                succeeded = true;
+                return result;
+            } finally {
+                observer.completed(kind, System.nanoTime() - started, succeeded);
+            }
         } catch (SQLException e) {
             throw translate(e);
         }
     }
+
+    /** The statement's first keyword: a label with a handful of values, never the SQL itself. */
+    static String kindOf(String sql) {
+        int start = 0;
+        while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
+            start++;
+        }
+        for (String kind : KINDS) {
+            if (sql.regionMatches(true, start, kind, 0, kind.length())) {
+                return kind.equals("with") ? "select" : kind;
+            }
+        }
+        return "other";
+    }
+
 
     private static RuntimeException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -1,11 +1,11 @@
 package dev.quire.docs;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.ByteArrayInputStream;
@@ -60,22 +60,22 @@ public final class DocsResource {
 
     /** The page at {@code /docs/}; {@code /docs} (which Jersey matches alike) moves there, for its relative URLs. */
     @GET
-    public Response page(@Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response page(@Context UriInfo uri, @Context HttpServletRequest request) {
         if (!uri.getPath().endsWith("/")) {
             // relative to the application's base URI, so the context path is kept
             return Response.status(Response.Status.MOVED_PERMANENTLY).location(URI.create("docs/")).build();
         }
-        return page.respond(headers);
+        return page.respond(request);
     }
 
     @GET
     @Path("{file}")
-    public Response file(@PathParam("file") String name, @Context HttpHeaders headers) {
+    public Response file(@PathParam("file") String name, @Context HttpServletRequest request) {
         var file = files.get(name);
         if (file == null) {
             throw new NotFoundException();
         }
-        return file.respond(headers);
+        return file.respond(request);
     }
 
     /** The version of the Swagger UI WebJar on the class path, which names the directory its files are in. */

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.quire.http.Json;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -44,8 +44,8 @@ public final class OpenApiResource {
     }
 
     @GET
-    public Response document(@Context HttpHeaders headers) {
-        return document.respond(headers);
+    public Response document(@Context HttpServletRequest request) {
+        return document.respond(request);
     }
 
     private static byte[] render(String version, String contextPath) {

@@ -2,6 +2,7 @@ package dev.quire.docs;
 
 import dev.quire.http.EntityTags;
 import dev.quire.shared.PreconditionFailedException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -50,8 +51,8 @@ final class ServedFile {
     }
 
     /** The file, or 304 when the client's copy is current; conditional headers are read as for every resource. */
-    Response respond(HttpHeaders headers) {
-        var preconditions = EntityTags.preconditions(headers);
+    Response respond(HttpServletRequest request) {
+        var preconditions = EntityTags.preconditions(request);
         if (!preconditions.passesIfMatch(tag)) {
             throw new PreconditionFailedException("The file");
         }

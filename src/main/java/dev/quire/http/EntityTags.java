@@ -2,8 +2,10 @@ package dev.quire.http;
 
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.Preconditions;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +30,9 @@ public final class EntityTags {
      *
      * @throws BadParameterException naming a header that is not valid entity-tag syntax
      */
-    public static Preconditions preconditions(HttpHeaders headers) {
-        var ifMatch = parse("If-Match", headers.getRequestHeader(HttpHeaders.IF_MATCH));
-        var ifNoneMatch = parse("If-None-Match", headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH));
+    public static Preconditions preconditions(HttpServletRequest request) {
+        var ifMatch = parse("If-Match", Collections.list(request.getHeaders(HttpHeaders.IF_MATCH)));
+        var ifNoneMatch = parse("If-None-Match", Collections.list(request.getHeaders(HttpHeaders.IF_NONE_MATCH)));
         Set<Long> allowed = null;
         if (ifMatch != null && !ifMatch.any()) {
             allowed = new HashSet<>();

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 
 /**
  * The rules of idempotent requests: the first request with a key in a scope runs; a retry with the same
@@ -34,8 +33,8 @@ public final class IdempotencyService {
         this.clock = clock;
     }
 
-    public static IdempotencyService withJdbc(DataSource dataSource) {
-        return new IdempotencyService(new JdbcIdempotencyStore(new Jdbc(dataSource)), Clock.systemUTC());
+    public static IdempotencyService withJdbc(Jdbc jdbc) {
+        return new IdempotencyService(new JdbcIdempotencyStore(jdbc), Clock.systemUTC());
     }
 
     /**

@@ -17,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Set;
@@ -45,8 +44,8 @@ public final class IdentityResource {
     @SignedIn
     @GET
     @Path("accounts/me")
-    public AccountResponse me(@Context SecurityContext security, @Context HttpServletRequest request) {
-        var session = Authenticated.session(security);
+    public AccountResponse me(@Context HttpServletRequest request) {
+        var session = Authenticated.session(request);
         return AccountResponse.from(identity.account(session, session.accountId().value()), request);
     }
 
@@ -54,9 +53,8 @@ public final class IdentityResource {
     @PATCH
     @Path("accounts/me")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
-    public AccountResponse patchMe(@Context SecurityContext security, @Context HttpServletRequest request,
-            JsonNode body) {
-        var session = Authenticated.session(security);
+    public AccountResponse patchMe(@Context HttpServletRequest request, JsonNode body) {
+        var session = Authenticated.session(request);
         var patch = MergePatch.of(body, Set.of("displayName"));
         if (!patch.has("displayName")) {
             return AccountResponse.from(identity.account(session, session.accountId().value()), request);
@@ -70,9 +68,8 @@ public final class IdentityResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("accounts/me/password")
-    public Response changePassword(@Context SecurityContext security, @Context HttpServletRequest request,
-            PasswordChangeRequest body) {
-        identity.changePassword(Authenticated.session(security), body.currentPassword(), body.newPassword(),
+    public Response changePassword(@Context HttpServletRequest request, PasswordChangeRequest body) {
+        identity.changePassword(Authenticated.session(request), body.currentPassword(), body.newPassword(),
                 request.getRemoteAddr());
         return Response.noContent().build();
     }
@@ -80,9 +77,8 @@ public final class IdentityResource {
     @SignedIn
     @GET
     @Path("accounts/{id}")
-    public AccountResponse account(@Context SecurityContext security, @Context HttpServletRequest request,
-            @PathParam("id") String id) {
-        return AccountResponse.from(identity.account(Authenticated.session(security), id), request);
+    public AccountResponse account(@Context HttpServletRequest request, @PathParam("id") String id) {
+        return AccountResponse.from(identity.account(Authenticated.session(request), id), request);
     }
 
     @POST
@@ -100,23 +96,23 @@ public final class IdentityResource {
     @SignedIn
     @GET
     @Path("sessions/me")
-    public SessionResponse currentSession(@Context SecurityContext security, @Context HttpServletRequest request) {
-        return SessionResponse.from(Authenticated.session(security), request);
+    public SessionResponse currentSession(@Context HttpServletRequest request) {
+        return SessionResponse.from(Authenticated.session(request), request);
     }
 
     @SignedIn
     @DELETE
     @Path("sessions/me")
-    public Response signOut(@Context SecurityContext security) {
-        identity.signOut(Authenticated.session(security));
+    public Response signOut(@Context HttpServletRequest request) {
+        identity.signOut(Authenticated.session(request));
         return Response.noContent().build();
     }
 
     @SignedIn
     @DELETE
     @Path("sessions")
-    public Response signOutEverywhere(@Context SecurityContext security) {
-        identity.signOutEverywhere(Authenticated.session(security).accountId());
+    public Response signOutEverywhere(@Context HttpServletRequest request) {
+        identity.signOutEverywhere(Authenticated.session(request).accountId());
         return Response.noContent().build();
     }
 

@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 
 /**
  * The identity rules: who may have an account, how a password is chosen and checked, how sessions start,
@@ -55,9 +54,9 @@ public final class IdentityService {
         this.sessionTtl = sessionTtl;
     }
 
-    public static IdentityService withJdbc(DataSource dataSource, IdentitySettings settings) {
+    public static IdentityService withJdbc(Jdbc jdbc, IdentitySettings settings) {
         Clock clock = Clock.systemUTC();
-        return new IdentityService(new JdbcIdentityStore(new Jdbc(dataSource)),
+        return new IdentityService(new JdbcIdentityStore(jdbc),
                 PasswordHasher.forThisMachine(settings.hashCost()), PasswordPolicy.withBundledList(),
                 new SignInThrottle(settings.failedSignInsPerMinute(), clock), clock, settings.sessionTtl());
     }
@@ -109,25 +108,31 @@ public final class IdentityService {
         }
         String emailKey = emailKey(credentials.email().trim());
         String password = PasswordPolicy.normalize(credentials.password());
-        var attempt = throttle.begin(emailKey, clientAddress);
-        boolean failed = false;
-        try {
-            var account = store.findAccountByEmailKey(emailKey);
-            boolean matches = account.isPresent()
-                    ? hasher.verify(password, account.get().passwordHash())
-                    : hasher.verifyAgainstNothing(password);
-            failed = !matches;
-            // a password change that committed after the check above leaves no session behind
-            var started = matches ? startSession(account.get()) : null;
-            if (started == null) {
-                throw new InvalidCredentialsException();
-            }
-            return started;
-        } finally {
-            if (!failed) {
+        throttle.check(emailKey, clientAddress);
+        var account = store.findAccountByEmailKey(emailKey);
+        boolean matches = checkPassword(emailKey, clientAddress, password,
+                account.map(AccountRecord::passwordHash).orElse(null));
+        // a password change that committed after the check above leaves no session behind
+        var started = matches ? startSession(account.get()) : null;
+        if (started == null) {
+            throw new InvalidCredentialsException();
+        }
+        return started;
+    }
+
+    /**
+     * One attempt against the failed-sign-in limits: checks {@code password} against {@code hash} ({@code null}:
+     * an unknown email, which costs the same check) in a turn to hash, and counts it only if it fails.
+     */
+    private boolean checkPassword(String emailKey, String clientAddress, String password, String hash) {
+        return hasher.inTurn(() -> {
+            var attempt = throttle.begin(emailKey, clientAddress);
+            boolean matches = hash == null ? hasher.matchesNothing(password) : hasher.matches(password, hash);
+            if (matches) {
                 attempt.giveBack();
             }
-        }
+            return matches;
+        });
     }
 
     /** A new session, or null when the account's password hash is no longer the one that was verified. */
@@ -232,21 +237,13 @@ public final class IdentityService {
             throw new ValidationException(errors);
         }
         var account = store.findAccount(caller.accountId()).orElseThrow(AccountNotFoundException::new);
-        var attempt = throttle.begin(emailKey(account.email()), clientAddress);
-        boolean failed = false;
-        try {
-            failed = !hasher.verify(PasswordPolicy.normalize(currentPassword), account.passwordHash());
-            if (failed) {
-                throw new ValidationException("currentPassword", "is not this account's password");
-            }
-            if (!store.replacePasswordHash(account.id(), account.passwordHash(), hasher.hash(next), now(),
-                    caller.id())) {
-                throw new PasswordChangedMeanwhileException();
-            }
-        } finally {
-            if (!failed) {
-                attempt.giveBack();
-            }
+        String emailKey = emailKey(account.email());
+        throttle.check(emailKey, clientAddress);
+        if (!checkPassword(emailKey, clientAddress, PasswordPolicy.normalize(currentPassword), account.passwordHash())) {
+            throw new ValidationException("currentPassword", "is not this account's password");
+        }
+        if (!store.replacePasswordHash(account.id(), account.passwordHash(), hasher.hash(next), now(), caller.id())) {
+            throw new PasswordChangedMeanwhileException();
         }
     }
 

@@ -12,9 +12,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Argon2id hashes in PHC string form ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) through Password4j.
- * Hashing takes tens of milliseconds of CPU and ~19 MiB of memory, so at most one hash per core runs at once;
- * a caller that cannot get a turn within {@code maxWait} gets a 503 instead of starving other requests.
+ * Argon2id hashes in PHC string form ({@code $argon2id$v=19$m=7168,t=5,p=1$salt$hash}) through Password4j.
+ * Hashing takes tens of milliseconds of CPU and 7 MiB of memory, so only a few run at once (half the cores:
+ * a storm of sign-ins leaves the other half to every other request); a caller that cannot get a turn within
+ * {@code maxWait} gets a 503 instead of waiting without end.
  */
 final class PasswordHasher {
     private static final int SALT_BYTES = 16;
@@ -39,31 +40,40 @@ final class PasswordHasher {
     }
 
     static PasswordHasher forThisMachine(HashCost cost) {
-        return new PasswordHasher(cost, Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(5));
+        return new PasswordHasher(cost, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                Duration.ofSeconds(5));
     }
 
     String hash(String password) {
-        return withTurn(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult());
+        return inTurn(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult());
     }
 
-    /** True when {@code password} matches {@code hash}, whatever cost the hash was made with. */
+    /** True when {@code password} matches {@code hash}, whatever cost the hash was made with; waits for a turn. */
     boolean verify(String password, String hash) {
-        return withTurn(() -> {
-            try {
-                return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
-            } catch (RuntimeException malformedHash) {
-                return false;
-            }
-        });
+        return inTurn(() -> matches(password, hash));
     }
 
-    /** Spends the time of a real verification and fails, for sign-ins with an unknown email. */
-    boolean verifyAgainstNothing(String password) {
-        verify(password, dummyHash);
+    /** {@link #verify} for a caller that already has its turn ({@link #inTurn}). */
+    boolean matches(String password, String hash) {
+        try {
+            return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
+        } catch (RuntimeException malformedHash) {
+            return false;
+        }
+    }
+
+    /** Spends the time of a real verification and fails, for sign-ins with an unknown email; needs a turn. */
+    boolean matchesNothing(String password) {
+        matches(password, dummyHash);
         return false;
     }
 
-    private <T> T withTurn(java.util.function.Supplier<T> work) {
+    /**
+     * Runs {@code work} (which hashes) in one of the few turns to hash.
+     *
+     * @throws UnavailableException when no turn comes within the maximum wait
+     */
+    <T> T inTurn(java.util.function.Supplier<T> work) {
         try {
             if (!turns.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new UnavailableException("Too many passwords are being checked at once; retry shortly.",

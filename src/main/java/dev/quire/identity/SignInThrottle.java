@@ -13,12 +13,13 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Limits failed password checks per email and per client address with token buckets (Bucket4j). Each attempt
- * takes a token from both before the password is checked, so the limit holds however many attempts arrive at
- * once; an attempt that does not fail on the password (it succeeds, or the database is down) gives them back.
- * The address is checked first, so a client past its limit creates no more per-email state. Buckets live in
- * this instance's memory, bounded in number and key size, and are forgotten after a minute unused (by then they
- * are full again anyway).
+ * Limits failed password checks per email and per client address with token buckets (Bucket4j). An attempt is
+ * refused at once ({@link #check}) when either bucket is empty; otherwise, once it has its turn to hash, it takes
+ * a token from both ({@link #begin}) and gives them back unless its password fails. So the limit holds exactly
+ * however many attempts arrive at once, and sign-ins that succeed are never refused for arriving together (only
+ * the few hashing at one moment hold a token). The address is checked first, so a client past its limit
+ * creates no more per-email state. Buckets live in this instance's memory, bounded in number and key size, and
+ * are forgotten after a minute unused (by then they are full again anyway).
  */
 final class SignInThrottle {
     private static final Duration WINDOW = Duration.ofMinutes(1);
@@ -63,6 +64,23 @@ final class SignInThrottle {
         void giveBack() {
             email.addTokens(1);
             address.addTokens(1);
+        }
+    }
+
+    /**
+     * Refuses an attempt before it waits for a turn to hash, when the address or the email has no failed attempts
+     * left; takes nothing.
+     *
+     * @throws TooManySignInAttemptsException naming how long until one is back
+     */
+    void check(String emailKey, String clientAddress) {
+        Bucket address = bucket("a:" + clientAddress);
+        if (address.getAvailableTokens() < 1) {
+            throw refused(address.estimateAbilityToConsume(1).getNanosToWaitForRefill());
+        }
+        Bucket email = bucket("e:" + digest(emailKey));
+        if (email.getAvailableTokens() < 1) {
+            throw refused(email.estimateAbilityToConsume(1).getNanosToWaitForRefill());
         }
     }
 

@@ -10,6 +10,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Ids {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    /** Each ASCII character's value in {@link #ALPHABET}, or -1: ids are checked on every request that names one. */
+    private static final byte[] VALUES = new byte[128];
+
+    static {
+        java.util.Arrays.fill(VALUES, (byte) -1);
+        for (int i = 0; i < ALPHABET.length; i++) {
+            VALUES[ALPHABET[i]] = (byte) i;
+        }
+    }
     private static final int LENGTH = 26;
     private static final SecureRandom SECURE = new SecureRandom();
 
@@ -36,7 +45,8 @@ public final class Ids {
 
     /** Whether {@code id} has the shape of an id with this prefix (not whether such a thing exists). */
     public static boolean isWellFormed(String prefix, String id) {
-        if (id == null || id.length() != prefix.length() + 1 + LENGTH || !id.startsWith(prefix + "_")) {
+        if (id == null || id.length() != prefix.length() + 1 + LENGTH || !id.startsWith(prefix)
+                || id.charAt(prefix.length()) != '_') {
             return false;
         }
         for (int i = prefix.length() + 1; i < id.length(); i++) {
@@ -62,11 +72,6 @@ public final class Ids {
     }
 
     private static int indexOf(char c) {
-        for (int i = 0; i < ALPHABET.length; i++) {
-            if (ALPHABET[i] == c) {
-                return i;
-            }
-        }
-        return -1;
+        return c < VALUES.length ? VALUES[c] : -1;
     }
 }

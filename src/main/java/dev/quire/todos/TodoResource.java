@@ -28,7 +28,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.time.Instant;
@@ -57,19 +56,18 @@ public final class TodoResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@Context SecurityContext security, @Context HttpServletRequest request, TodoRequest body) {
-        var todo = todos.create(owner(security), new TodoInput(body.title(), body.completed(), body.order()));
+    public Response create(@Context HttpServletRequest request, TodoRequest body) {
+        var todo = todos.create(owner(request), new TodoInput(body.title(), body.completed(), body.order()));
         var response = TodoResponse.from(todo, request);
         return Response.created(URI.create(response.links().href("self")))
                 .header(HttpHeaders.ETAG, EntityTags.of(todo.version())).entity(response).build();
     }
 
     @GET
-    public Response list(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context UriInfo uri) {
+    public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
         var parameters = uri.getQueryParameters();
         var query = query(parameters);
-        var page = todos.list(owner(security), query);
+        var page = todos.list(owner(request), query);
         var links = Links.from(request).add("self", COLLECTION + queryString(query, query.cursor()));
         var response = Response.ok();
         if (page.nextCursor() != null) {
@@ -82,10 +80,9 @@ public final class TodoResource {
 
     @GET
     @Path("{id}")
-    public Response get(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id) {
-        var todo = todos.get(owner(security), id);
-        var preconditions = EntityTags.preconditions(headers);
+    public Response get(@Context HttpServletRequest request, @PathParam("id") String id) {
+        var todo = todos.get(owner(request), id);
+        var preconditions = EntityTags.preconditions(request);
         String tag = EntityTags.of(todo.version());
         if (!preconditions.passesIfMatch(todo.version())) {
             throw new PreconditionFailedException("The todo");
@@ -100,9 +97,8 @@ public final class TodoResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
-    public Response replace(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
-        var todo = todos.replace(owner(security), id, EntityTags.preconditions(headers), () -> {
+    public Response replace(@Context HttpServletRequest request, @PathParam("id") String id, JsonNode body) {
+        var todo = todos.replace(owner(request), id, EntityTags.preconditions(request), () -> {
             var content = Json.read(body, TodoRequest.class);
             return new TodoInput(content.title(), content.completed(), content.order());
         });
@@ -113,9 +109,8 @@ public final class TodoResource {
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
-    public Response patch(@Context SecurityContext security, @Context HttpServletRequest request,
-            @Context HttpHeaders headers, @PathParam("id") String id, JsonNode body) {
-        var todo = todos.patch(owner(security), id, EntityTags.preconditions(headers), () -> changes(body));
+    public Response patch(@Context HttpServletRequest request, @PathParam("id") String id, JsonNode body) {
+        var todo = todos.patch(owner(request), id, EntityTags.preconditions(request), () -> changes(body));
         return Response.ok(TodoResponse.from(todo, request)).header(HttpHeaders.ETAG, EntityTags.of(todo.version()))
                 .build();
     }
@@ -132,26 +127,25 @@ public final class TodoResource {
 
     @DELETE
     @Path("{id}")
-    public Response delete(@Context SecurityContext security, @Context HttpHeaders headers,
-            @PathParam("id") String id) {
-        todos.delete(owner(security), id, EntityTags.preconditions(headers));
+    public Response delete(@Context HttpServletRequest request, @PathParam("id") String id) {
+        todos.delete(owner(request), id, EntityTags.preconditions(request));
         return Response.noContent().build();
     }
 
     /** {@code DELETE /api/todos?completed=true} clears the completed todos; nothing else deletes in bulk. */
     @DELETE
-    public Response deleteCompleted(@Context SecurityContext security, @Context UriInfo uri) {
+    public Response deleteCompleted(@Context HttpServletRequest request, @Context UriInfo uri) {
         var parameters = uri.getQueryParameters();
         if (!parameters.keySet().equals(Set.of("completed")) || !List.of("true").equals(parameters.get("completed"))) {
             throw new BadParameterException("completed", "must be true: DELETE " + COLLECTION
                     + "?completed=true clears the completed todos, and nothing else deletes more than one");
         }
-        todos.deleteCompleted(owner(security));
+        todos.deleteCompleted(owner(request));
         return Response.noContent().build();
     }
 
-    private static AccountId owner(SecurityContext security) {
-        return Authenticated.session(security).accountId();
+    private static AccountId owner(HttpServletRequest request) {
+        return Authenticated.session(request).accountId();
     }
 
 

@@ -28,7 +28,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * The todo rules: what a valid todo is, that each account reaches only its own, and that every write is
@@ -52,8 +51,8 @@ public final class TodoService {
         this.clock = clock;
     }
 
-    public static TodoService withJdbc(DataSource dataSource) {
-        return new TodoService(new JdbcTodoStore(new Jdbc(dataSource)), Clock.systemUTC());
+    public static TodoService withJdbc(Jdbc jdbc) {
+        return new TodoService(new JdbcTodoStore(jdbc), Clock.systemUTC());
     }
 
     /**

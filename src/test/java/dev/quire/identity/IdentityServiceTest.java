@@ -8,6 +8,7 @@ import dev.quire.identity.IdentitySettings.HashCost;
 import dev.quire.identity.IdentityStore.AccountRecord;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.ValidationException;
+import dev.quire.support.Concurrently;
 import dev.quire.support.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -236,6 +237,42 @@ class IdentityServiceTest {
             assertThatThrownBy(() -> signIn("ada@example.com", PASSWORD))
                     .isInstanceOf(TooManySignInAttemptsException.class);
             assertThat(identity.signIn(new Credentials("ada@example.com", PASSWORD), "198.51.100.7")).isNotNull();
+        }
+
+        @Test
+        void signInsThatSucceedAreNeverRefusedForArrivingTogether() throws Exception {
+            signUp("ada@example.com");
+
+            var results = Concurrently.run(20, i -> {
+                try {
+                    return identity.signIn(new Credentials("ada@example.com", PASSWORD), ADDRESS) != null;
+                } catch (TooManySignInAttemptsException refused) {
+                    return false;
+                }
+            });
+
+            assertThat(results).containsOnly(true);
+        }
+
+        @Test
+        void guessesArrivingTogetherAreHeldToTheLimit() throws Exception {
+            signUp("ada@example.com");
+
+            var outcomes = Concurrently.run(20, i -> {
+                try {
+                    identity.signIn(new Credentials("ada@example.com", "wrong guess " + i), ADDRESS);
+                    return "signed in";
+                } catch (InvalidCredentialsException wrong) {
+                    return "checked";
+                } catch (TooManySignInAttemptsException refused) {
+                    return "refused";
+                }
+            });
+
+            assertThat(outcomes.stream().filter("checked"::equals).count()).isEqualTo(FAILED_SIGN_INS);
+            assertThat(outcomes).doesNotContain("signed in");
+            assertThatThrownBy(() -> signIn("ada@example.com", PASSWORD))
+                    .isInstanceOf(TooManySignInAttemptsException.class);
         }
 
         @Test
