@@ -16,6 +16,8 @@ import dev.quire.http.BodyLimitFilter;
 import dev.quire.http.CorsFilter;
 import dev.quire.http.ErrorPageServlet;
 import dev.quire.http.IdempotencyFilter;
+import dev.quire.http.RateLimitFilter;
+import dev.quire.http.RateLimiter;
 import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
 import dev.quire.http.WebRootFilter;
@@ -154,8 +156,13 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "accessLog", new AccessLogFilter(), requestsAndErrors);
         addFilter(context, "securityHeaders", new SecurityHeadersFilter(), requestsAndErrors);
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
+        var rateLimiter = new RateLimiter();
+        // per address before authentication: made-up tokens are refused before each costs a database lookup
+        addFilter(context, "rateLimitPerAddress",
+                RateLimitFilter.perAddress(rateLimiter, config.rateLimit(), config.signUpLimit()), requests);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
+        addFilter(context, "rateLimitPerAccount", RateLimitFilter.perAccount(rateLimiter, config.rateLimit()), requests);
         // the routes that create something; sign-in is not among them (its answer holds a token)
         addFilter(context, "idempotency", new IdempotencyFilter(idempotency,
                 List.of("/api/todos", "/api/books", "/api/books/[^/]+/reviews")), requests);

@@ -29,7 +29,9 @@ public record AppConfig(
         Duration sessionTtl,
         int signInLimit,
         boolean demoData,
-        String metricsToken) {
+        String metricsToken,
+        int rateLimit,
+        int signUpLimit) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -47,8 +49,10 @@ public record AppConfig(
     static final String SIGNIN_LIMIT = "QUIRE_SIGNIN_LIMIT";
     static final String DEMO_DATA = "QUIRE_DEMO_DATA";
     static final String METRICS_TOKEN = "QUIRE_METRICS_TOKEN";
+    static final String RATE_LIMIT = "QUIRE_RATE_LIMIT";
+    static final String SIGNUP_LIMIT = "QUIRE_SIGNUP_LIMIT";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
-            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN);
+            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT);
     private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
@@ -69,7 +73,8 @@ public record AppConfig(
     public String toString() {
         return "AppConfig[database=" + database + ", corsOrigins=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
                 + ", logFormat=" + logFormat + ", sessionTtl=" + sessionTtl + ", signInLimit=" + signInLimit
-                + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)") + "]";
+                + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)")
+                + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + "]";
     }
 
     /**
@@ -124,7 +129,11 @@ public record AppConfig(
                 (int) reader.number(SIGNIN_LIMIT, 5, 1, 10_000),
                 // the embedded database is for trying Quire out: it starts with something to look at
                 reader.bool(DEMO_DATA, url.startsWith("jdbc:h2:")),
-                reader.secret(METRICS_TOKEN, MIN_METRICS_TOKEN_LENGTH));
+                reader.secret(METRICS_TOKEN, MIN_METRICS_TOKEN_LENGTH),
+                // requests a minute per client address and per account on the whole API; 0 switches it off
+                (int) reader.number(RATE_LIMIT, 1200, 0, 1_000_000),
+                // sign-ups a minute per client address: each makes an account and a password hash; never off
+                (int) reader.number(SIGNUP_LIMIT, 10, 1, 100_000));
         reader.failOnProblems();
         var unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(KEYS);

@@ -15,6 +15,7 @@ import dev.quire.support.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -418,6 +419,32 @@ abstract class BookApiSuite {
             assertProblem(http.request("DELETE", path).header("Authorization", librarian.bearer())
                     .header("If-Match", "\"1\"").send(), 412);
             assertThat(http.get(path).json().path("title").asText()).isEqualTo("Cached v2 " + run);
+        }
+
+        /**
+         * Without If-Match, a write is conditional on the version it read (last writer wins, never two on one
+         * version): concurrent PUTs and PATCHes each get 200 or 409, and the book ends at 1 + the number of 200s.
+         */
+        @Test
+        void concurrentUnconditionalWritesNeverBothWinOnOneVersion() throws Exception {
+            String path = "/api/books/" + ownBook("Contested");
+
+            var responses = Concurrently.run(12, i -> i % 2 == 0
+                    ? as(librarian, "PUT", path, book("Contested " + run + " by " + i, "Writer", 1900 + i).toString())
+                    : http.request("PATCH", path).header("Authorization", librarian.bearer())
+                            .json("{\"title\":\"Contested " + run + " by " + i + "\"}").send());
+
+            assertThat(responses).allSatisfy(response -> assertThat(response.status()).isIn(200, 409));
+            var winners = responses.stream().filter(response -> response.status() == 200).toList();
+            assertThat(winners).isNotEmpty();
+            assertThat(winners.stream().map(response -> response.json().path("version").asLong()))
+                    .doesNotHaveDuplicates();
+            var last = winners.stream().max(Comparator.comparingLong(
+                    response -> response.json().path("version").asLong())).orElseThrow();
+            var current = http.get(path).json();
+            assertThat(current.path("version").asLong()).isEqualTo(1 + winners.size());
+            assertThat(current.path("title")).isEqualTo(last.json().path("title"));
+            assertThat(current.path("year")).isEqualTo(last.json().path("year"));
         }
 
         @Test
