@@ -135,6 +135,11 @@ public record AppConfig(
                 // sign-ups a minute per client address: each makes an account and a password hash; never off
                 (int) reader.number(SIGNUP_LIMIT, 10, 1, 100_000));
         reader.failOnProblems();
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=0")) {
+            log.warn("{} is an H2 file database without WRITE_DELAY=0: H2 then writes commits out up to half a second"
+                    + " after acknowledging them, and a crash loses them; add ;WRITE_DELAY=0 to the URL", DB_URL);
+        }
         var unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {

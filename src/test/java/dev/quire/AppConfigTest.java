@@ -51,6 +51,15 @@ class AppConfigTest {
     }
 
     @Test
+    void theRequestLimitMayBeOffButTheSignUpLimitMayNot() {
+        assertThat(AppConfig.from(Map.of()).rateLimit()).isEqualTo(1200);
+        assertThat(AppConfig.from(Map.of()).signUpLimit()).isEqualTo(10);
+        assertThat(AppConfig.from(Map.of("QUIRE_RATE_LIMIT", "0")).rateLimit()).isZero();
+        assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_RATE_LIMIT", "-1", "QUIRE_SIGNUP_LIMIT", "0")))
+                .hasMessageContaining("QUIRE_RATE_LIMIT").hasMessageContaining("QUIRE_SIGNUP_LIMIT");
+    }
+
+    @Test
     void theDefaultDatabaseDoesNotDelayWrites() {
         assertThat(AppConfig.from(Map.of()).database().url()).contains("WRITE_DELAY=0");
     }

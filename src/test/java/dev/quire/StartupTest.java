@@ -3,6 +3,7 @@ package dev.quire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.StdoutCapture;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How Quire starts and restarts: refusing bad settings, and keeping its file database across restarts. */
@@ -36,6 +39,27 @@ class StartupTest {
                 && line.path("message").asText().startsWith("Invalid configuration"));
         assertThat(errors).hasSize(1);
         assertThat(errors.get(0).has("stackTrace")).isFalse();
+    }
+
+    @Test
+    void anH2FileDatabaseThatDelaysWritesIsWarnedAboutAndTheDefaultIsNot() throws Exception {
+        Path dir = Files.createTempDirectory("quire-delayed");
+        String delayed = AppConfig.h2FileUrl(dir.resolve("quire").toString()).replace(";WRITE_DELAY=0", "");
+        int mark = stdout.mark();
+        try (var durable = TestServer.builder(TestDatabase.h2()).start();
+             var delaying = TestServer.builder(new TestDatabase("h2", delayed)).start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (writeDelayWarnings(mark).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // one warning: the second server's; the first, on the default settings, has nothing to warn about
+            assertThat(writeDelayWarnings(mark)).hasSize(1);
+        }
+    }
+
+    private List<JsonNode> writeDelayWarnings(int mark) {
+        return stdout.jsonLinesSince(mark, line -> "WARN".equals(line.path("level").asText())
+                && line.path("message").asText().contains("without WRITE_DELAY=0"));
     }
 
     @Test
