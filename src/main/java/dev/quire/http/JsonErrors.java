@@ -1,6 +1,7 @@
 package dev.quire.http;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -29,6 +30,12 @@ final class JsonErrors {
     private JsonErrors() {}
 
     static BadJson describe(JsonProcessingException error) {
+        // text that is not JSON at all (invalid UTF-8, a raw control character, a string cut short) inside a field
+        // reaches here wrapped with that field's path; it is still malformed JSON: 400, not a field's 422
+        var malformed = causeOfType(error, JsonParseException.class);
+        if (malformed != null) {
+            return new BadJson(400, "The request body is not valid JSON: " + clean(malformed), List.of());
+        }
         if (error instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = pathOf(mapping.getPath());
             String message = mapping instanceof PropertyBindingException
@@ -47,6 +54,15 @@ final class JsonErrors {
             return new BadJson(400, "The request body must be " + expected + ".", List.of());
         }
         return new BadJson(400, "The request body is not valid JSON: " + clean(error), List.of());
+    }
+
+    private static <T extends Throwable> T causeOfType(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     private static String clean(JsonProcessingException error) {

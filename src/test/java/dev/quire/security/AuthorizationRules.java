@@ -1,0 +1,107 @@
+package dev.quire.security;
+
+import java.util.List;
+
+/**
+ * Who may do what to account A's things, route by route: the rule table the authorization matrix checks. Every
+ * route the application serves must have exactly one rule here, so a new route cannot escape the matrix. The
+ * expected answers are README's rules: todos are private (another account gets 404, as if the todo did not exist;
+ * it is the same 404 as for an unknown id), the catalogue is shared (anyone reads a book and its reviews, any
+ * account may review any book), but only the account that added a book changes or deletes it (403 for others),
+ * only a review's author deletes it (403), another account's profile is 404, and sessions are only ever "me".
+ */
+final class AuthorizationRules {
+    /** What a route touches. */
+    enum Scope {
+        /** Names one of A's things in its path: B and an anonymous caller aim at A's ids. */
+        OBJECT,
+        /** Acts on the caller's own account, sessions or list: there is no way to name A's; B acts on B's. */
+        OWN,
+        /** Belongs to no account: the same for B, for anyone, and for A. */
+        PUBLIC
+    }
+
+    /**
+     * @param route        the route as Jersey serves it: method and path template
+     * @param target       the path to call, with A's ids as placeholders (see {@link Belongings#fill})
+     * @param body         the JSON to send (valid, so that only authorization can refuse it), or null
+     * @param forB         the status account B gets
+     * @param forAnonymous the status a caller without a session gets
+     */
+    record Rule(String route, Scope scope, String target, String body, int forB, int forAnonymous, String why) {
+        String method() {
+            return route.substring(0, route.indexOf(' '));
+        }
+
+        @Override
+        public String toString() {
+            return route + " (" + scope + "): B " + forB + ", anonymous " + forAnonymous;
+        }
+    }
+
+    private static final String SIGN_UP_AS_A = "{\"email\":\"{EMAIL}\",\"password\":\"long enough pass\","
+            + "\"displayName\":\"Impostor\"}";
+    private static final String SIGN_IN_AS_A = "{\"email\":\"{email}\",\"password\":\"a guess at A's password\"}";
+    private static final String TODO = "{\"title\":\"B was here\",\"completed\":false}";
+    private static final String BOOK = "{\"title\":\"B was here\",\"author\":\"B\"}";
+
+    static final List<Rule> RULES = List.of(
+            new Rule("GET /api", Scope.PUBLIC, "/api", null, 200, 200, "the entry point"),
+            new Rule("GET /api/openapi.json", Scope.PUBLIC, "/api/openapi.json", null, 200, 200, "the API document"),
+            new Rule("GET /health/live", Scope.PUBLIC, "/health/live", null, 200, 200, "a probe"),
+            new Rule("GET /health/ready", Scope.PUBLIC, "/health/ready", null, 200, 200, "a probe"),
+            new Rule("GET /metrics", Scope.PUBLIC, "/metrics", null, 200, 200,
+                    "open while QUIRE_METRICS_TOKEN is unset; counts by route template, never an id"),
+            new Rule("GET /docs", Scope.PUBLIC, "/docs/", null, 200, 200, "Swagger UI"),
+            new Rule("GET /docs/{file}", Scope.PUBLIC, "/docs/init.js", null, 200, 200,
+                    "{file} names one of Swagger UI's files, not anyone's data"),
+            new Rule("POST /api/accounts", Scope.PUBLIC, "/api/accounts", SIGN_UP_AS_A, 409, 409,
+                    "signing up again with A's email (in capitals) cannot take A's account over"),
+            new Rule("POST /api/sessions", Scope.PUBLIC, "/api/sessions", SIGN_IN_AS_A, 401, 401,
+                    "signing in as A takes A's password"),
+            new Rule("GET /api/accounts/me", Scope.OWN, "/api/accounts/me", null, 200, 401, "B's own account"),
+            new Rule("PATCH /api/accounts/me", Scope.OWN, "/api/accounts/me", "{\"displayName\":\"B renamed\"}",
+                    200, 401, "renames B only"),
+            new Rule("PUT /api/accounts/me/password", Scope.OWN, "/api/accounts/me/password",
+                    "{\"currentPassword\":\"" + BadInputCatalogue.PASSWORD + "\",\"newPassword\":\"B's new passphrase\"}",
+                    204, 401, "changes B's password and ends B's other sessions, never A's"),
+            new Rule("GET /api/accounts/{id}", Scope.OBJECT, "/api/accounts/{account}", null, 404, 401,
+                    "another account's profile is private: 404, as for an id that does not exist"),
+            new Rule("GET /api/sessions/me", Scope.OWN, "/api/sessions/me", null, 200, 401,
+                    "B's own session: no route names another session"),
+            new Rule("DELETE /api/sessions/me", Scope.OWN, "/api/sessions/me", null, 204, 401,
+                    "ends B's session only"),
+            new Rule("DELETE /api/sessions", Scope.OWN, "/api/sessions", null, 204, 401,
+                    "ends every session of B, none of A's"),
+            new Rule("POST /api/todos", Scope.OWN, "/api/todos", TODO, 201, 401, "adds to B's own list"),
+            new Rule("GET /api/todos", Scope.OWN, "/api/todos", null, 200, 401, "B's own list, without A's todos"),
+            new Rule("DELETE /api/todos", Scope.OWN, "/api/todos?completed=true", null, 204, 401,
+                    "clears B's completed todos; A's completed todo stays"),
+            new Rule("GET /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", null, 404, 401,
+                    "todos are private: 404, as for an id that does not exist"),
+            new Rule("PUT /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", TODO, 404, 401, "todos are private"),
+            new Rule("PATCH /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", TODO, 404, 401, "todos are private"),
+            new Rule("DELETE /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", null, 404, 401, "todos are private"),
+            new Rule("GET /api/books", Scope.PUBLIC, "/api/books", null, 200, 200, "the shared catalogue"),
+            new Rule("POST /api/books", Scope.OWN, "/api/books", "{\"title\":\"B's book\",\"author\":\"B\"}", 201, 401,
+                    "adds a book that belongs to B"),
+            new Rule("GET /api/books/{id}", Scope.OBJECT, "/api/books/{book}", null, 200, 200,
+                    "the catalogue is shared: anyone reads A's book"),
+            new Rule("PUT /api/books/{id}", Scope.OBJECT, "/api/books/{book}", BOOK, 403, 401,
+                    "only the account that added a book changes it"),
+            new Rule("PATCH /api/books/{id}", Scope.OBJECT, "/api/books/{book}", BOOK, 403, 401,
+                    "only the account that added a book changes it"),
+            new Rule("DELETE /api/books/{id}", Scope.OBJECT, "/api/books/{book}", null, 403, 401,
+                    "only the account that added a book deletes it"),
+            new Rule("GET /api/books/{id}/reviews", Scope.OBJECT, "/api/books/{book}/reviews", null, 200, 200,
+                    "reviews are public"),
+            new Rule("POST /api/books/{id}/reviews", Scope.OBJECT, "/api/books/{book}/reviews",
+                    "{\"rating\":1,\"text\":\"B's review\"}", 201, 401,
+                    "any account may review any book, A's included: B's review is B's"),
+            new Rule("GET /api/books/{id}/reviews/{reviewId}", Scope.OBJECT, "/api/books/{book}/reviews/{review}", null,
+                    200, 200, "reviews are public"),
+            new Rule("DELETE /api/books/{id}/reviews/{reviewId}", Scope.OBJECT, "/api/books/{book}/reviews/{review}",
+                    null, 403, 401, "only a review's author deletes it"));
+
+    private AuthorizationRules() {}
+}

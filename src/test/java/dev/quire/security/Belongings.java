@@ -1,0 +1,67 @@
+package dev.quire.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quire.support.Http;
+import dev.quire.support.Identities;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * One signed-in account and one of each thing it can own, made through the public API: a todo, a book (with an
+ * ISBN) and its own review of that book. Tests aim hostile requests at these through the placeholders of
+ * {@link #fill}.
+ */
+record Belongings(Identities.Caller caller, String sessionId, String todoId, String bookId, String reviewId) {
+    static final String ISBN = "978-0-306-40615-7";
+
+    static Belongings make(Http http, Identities identities, String name) {
+        var caller = identities.newCaller(name);
+        var session = created(http.request("GET", "/api/sessions/me").header("Authorization", caller.bearer()), 200);
+        var todo = created(http.request("POST", "/api/todos").header("Authorization", caller.bearer())
+                .json("{\"title\":\"" + name + "'s private todo\",\"completed\":true}"), 201);
+        var book = created(http.request("POST", "/api/books").header("Authorization", caller.bearer())
+                .json("{\"title\":\"" + name + "'s book\",\"author\":\"" + name + "\",\"year\":1999,"
+                        + "\"genre\":\"Fixture\",\"isbn\":\"" + ISBN + "\"}"), 201);
+        String bookId = book.json().path("id").asText();
+        var review = created(http.request("POST", "/api/books/" + bookId + "/reviews")
+                .header("Authorization", caller.bearer()).json("{\"rating\":4,\"text\":\"My own book.\"}"), 201);
+        return new Belongings(caller, session.json().path("id").asText(), todo.json().path("id").asText(), bookId,
+                review.json().path("id").asText());
+    }
+
+    private static Http.Response created(Http.Request request, int status) {
+        var response = request.send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        return response;
+    }
+
+    /** The token with the last character of its secret changed: the right session id, a wrong secret. */
+    String tamperedToken() {
+        String token = caller.token();
+        char last = token.charAt(token.length() - 1);
+        return token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
+    }
+
+    /** Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}. */
+    UnaryOperator<String> fill() {
+        var values = Map.of(
+                "{token}", caller.token(),
+                "{tamperedToken}", tamperedToken(),
+                "{sessionId}", sessionId,
+                "{account}", caller.accountId(),
+                "{email}", caller.email(),
+                "{EMAIL}", caller.email().toUpperCase(Locale.ROOT),
+                "{todo}", todoId,
+                "{book}", bookId,
+                "{review}", reviewId);
+        return text -> {
+            String filled = text;
+            for (var entry : values.entrySet()) {
+                filled = filled.replace(entry.getKey(), entry.getValue());
+            }
+            return filled;
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package dev.quire.security;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every row of every table of Quire's schema as text: tables by name (as information_schema lists them), rows
+ * sorted by their rendering, which is every column in order. Two snapshots are equal exactly when no table
+ * gained, lost or changed a row. Rows are sorted here rather than by ORDER BY so that the same code works on H2,
+ * which cannot order by its large-object text columns, and on PostgreSQL.
+ */
+final class DatabaseSnapshot {
+    private static final String TABLES = """
+            select table_name from information_schema.tables
+            where table_schema = current_schema and table_type = 'BASE TABLE'
+            order by table_name
+            """;
+
+    private DatabaseSnapshot() {}
+
+    /** The snapshot of the database at {@code jdbcUrl} (a URL that carries its own user, as the tests' do). */
+    static String of(String jdbcUrl) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
+            var text = new StringBuilder();
+            for (String table : tables(connection)) {
+                var rows = rows(connection, table);
+                text.append("== ").append(table).append(" (").append(rows.size()).append(" rows)\n");
+                rows.forEach(row -> text.append(row).append('\n'));
+            }
+            return text.toString();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the database", e);
+        }
+    }
+
+    private static List<String> tables(Connection connection) throws SQLException {
+        var tables = new ArrayList<String>();
+        try (var statement = connection.prepareStatement(TABLES); var result = statement.executeQuery()) {
+            while (result.next()) {
+                tables.add(result.getString(1));
+            }
+        }
+        if (tables.size() < 5) {
+            throw new IllegalStateException("Expected Quire's tables, found " + tables);
+        }
+        return tables;
+    }
+
+    private static List<String> rows(Connection connection, String table) throws SQLException {
+        var rows = new ArrayList<String>();
+        // the name comes from information_schema, not from input
+        try (var statement = connection.createStatement();
+             var result = statement.executeQuery("select * from " + table)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                var row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i == 1 ? "" : " | ").append(result.getMetaData().getColumnName(i)).append('=')
+                            .append(result.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+}
