@@ -16,6 +16,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ public final class AccessLogFilter extends HttpFilter {
     public static final String ACCOUNT_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".accountId";
     private static final String SEEN_ATTRIBUTE = AccessLogFilter.class.getName() + ".seen";
     private static final int MAX_USER_AGENT = 256;
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "((?:^|&)[^=&]*(?:token|password|passwd|secret|key|auth|credential|session|signature)[^=&]*)=[^&]*",
+            Pattern.CASE_INSENSITIVE);
     private static final long serialVersionUID = 1L;
 
     private static final Logger access = LoggerFactory.getLogger(LOGGER);
@@ -75,7 +79,7 @@ public final class AccessLogFilter extends HttpFilter {
         fields.add(value("status", status));
         fields.add(value("durationMs", durationMs));
         if (request.getQueryString() != null) {
-            fields.add(keyValue("query", request.getQueryString()));
+            fields.add(keyValue("query", redacted(request.getQueryString())));
         }
         fields.add(keyValue("responseBytes", bytes));
         fields.add(keyValue("remoteAddress", request.getRemoteAddr()));
@@ -88,6 +92,14 @@ public final class AccessLogFilter extends HttpFilter {
             fields.add(keyValue("accountId", accountId.toString()));
         }
         access.info("{} {} {} {}ms", fields.toArray());
+    }
+
+    /**
+     * The query string with the values of parameters whose names suggest a secret replaced: Quire takes no secret
+     * in a URL, but a client may still send one ({@code ?access_token=...}), and logs outlive requests.
+     */
+    static String redacted(String query) {
+        return SECRET_PARAMETER.matcher(query).replaceAll("$1=[redacted]");
     }
 
     /** Counts the body bytes the application writes, however it writes them. */

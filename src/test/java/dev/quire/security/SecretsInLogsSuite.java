@@ -117,6 +117,9 @@ abstract class SecretsInLogsSuite {
                 .send()));
         responses.add(expect(401, http.request("GET", "/metrics").header("Authorization", bearer).send()));
         responses.add(expect(401, http.request("GET", "/metrics").send()));
+        // secrets in the query string, where Quire takes none: refused, and redacted in the access line
+        responses.add(expect(400, http.request("GET", "/api/books?access_token=" + token + "&q=dune").send()));
+        responses.add(expect(400, http.request("GET", "/api/books?q=dune&Password=" + password).send()));
 
         // bodies that fail, with a password in them
         responses.add(expect(422, http.request("POST", "/api/accounts").json("{\"email\":\"not-an-address\","

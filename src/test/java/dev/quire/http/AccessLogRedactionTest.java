@@ -1,0 +1,19 @@
+package dev.quire.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The access line keeps the query, but not the values of parameters named like secrets. */
+class AccessLogRedactionTest {
+    @Test
+    void valuesOfSecretLookingParametersAreReplacedAndTheRestIsKept() {
+        assertThat(AccessLogFilter.redacted("q=dune&sort=-year&page=3")).isEqualTo("q=dune&sort=-year&page=3");
+        assertThat(AccessLogFilter.redacted("access_token=abc.def&q=dune"))
+                .isEqualTo("access_token=[redacted]&q=dune");
+        assertThat(AccessLogFilter.redacted("q=dune&Password=hunter2&api_key=k&SESSION=s&x=1"))
+                .isEqualTo("q=dune&Password=[redacted]&api_key=[redacted]&SESSION=[redacted]&x=1");
+        assertThat(AccessLogFilter.redacted("token")).isEqualTo("token");
+        assertThat(AccessLogFilter.redacted("token=")).isEqualTo("token=[redacted]");
+    }
+}
