@@ -79,6 +79,11 @@ public final class IdempotencyFilter extends HttpFilter {
             response.setHeader("Connection", "close");
             ProblemMapper.write(response, Problem.of(413, tooLarge.getMessage(), request));
             return;
+        } catch (BodyReadException unread) {
+            ProblemMapper.logUnread(request.getMethod(), request.getRequestURI(), unread);
+            response.setHeader("Connection", "close");
+            ProblemMapper.write(response, Problem.of(408, BodyReadException.DETAIL, request));
+            return;
         } catch (DomainException refused) {
             ProblemMapper.write(response, request, refused);
             return;

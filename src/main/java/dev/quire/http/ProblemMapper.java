@@ -68,6 +68,13 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             // the rest of the body is never read: close the connection rather than drain it
             return problem(413, tooLarge.getMessage()).header("Connection", "close").build();
         }
+        // before the JSON check: a parser may wrap the failure of the stream under it
+        var unread = causeOfType(error, BodyReadException.class);
+        if (unread != null) {
+            // the client's doing (too slow, or gone), not Quire's: no error, no stack trace
+            logUnread(request.getMethod(), path(), unread);
+            return problem(408, BodyReadException.DETAIL).header("Connection", "close").build();
+        }
         var json = causeOfType(error, JsonProcessingException.class);
         // a type Quire cannot bind (InvalidDefinitionException) is Quire's bug, not the client's: a 500 below
         if (json != null && !(json instanceof InvalidDefinitionException)) {
@@ -179,6 +186,11 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             }
         }
         return null;
+    }
+
+    /** One line at INFO for a body the container could not deliver: what the container said, no stack trace. */
+    static void logUnread(String method, String path, BodyReadException unread) {
+        log.info("Request body not received for {} {}: {}", method, path, unread.reason());
     }
 
     /** Writes a domain failure from outside Jersey (a filter), with the same status and headers as inside. */

@@ -3,11 +3,14 @@ package dev.quire.support;
 import dev.quire.AppBootstrap;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ClassMatcher;
@@ -60,6 +63,8 @@ public final class TestServer implements AutoCloseable {
         private final List<Object> extraResources = new ArrayList<>();
         private String contextPath = "/";
         private Path war;
+        private Duration idleTimeout;
+        private long minRequestDataRate;
 
         private Builder(TestDatabase database) {
             // suites build the data they assert on; the demo catalogue is tested on its own
@@ -92,6 +97,21 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Jetty's idle timeout on the connection (30 s by default): how long a read, of a request body too, waits
+         * for the client before failing.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Jetty's minimum request body data rate, as docker/jetty sets it (none by default). */
+        public Builder minRequestDataRate(long bytesPerSecond) {
+            this.minRequestDataRate = bytesPerSecond;
+            return this;
+        }
+
         /** Adds a resource the production application does not have, such as a probe that throws on purpose. */
         public Builder resource(Object resource) {
             extraResources.add(resource);
@@ -101,7 +121,12 @@ public final class TestServer implements AutoCloseable {
         public TestServer start() {
             StdoutCapture.install();
             var jetty = new Server();
-            var connector = new ServerConnector(jetty);
+            var http = new HttpConfiguration();
+            http.setMinRequestDataRate(minRequestDataRate);
+            var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            if (idleTimeout != null) {
+                connector.setIdleTimeout(idleTimeout.toMillis());
+            }
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             jetty.addConnector(connector);
