@@ -125,9 +125,10 @@ public final class BodyLimitFilter extends HttpFilter {
 
     /**
      * The container's stream, counted against the limit, its failures turned into {@link BodyReadException}. Once
-     * a declared length has arrived it answers the end itself: asking the container again would make Jetty check
-     * the minimum data rate over the whole request, and fail a complete body that came with a pause (the JSON
-     * parser reads once more to make sure nothing follows the document).
+     * a declared length has arrived it answers the end itself: asking the container again could make Jetty check
+     * its minimum data rate over the whole request (HttpConfiguration's does, at every read) and fail a complete
+     * body that came with a pause, since the JSON parser reads once more to make sure nothing follows the
+     * document.
      */
     private static final class LimitedStream extends ServletInputStream {
         private final ServletInputStream in;
@@ -175,7 +176,7 @@ public final class BodyLimitFilter extends HttpFilter {
             try {
                 n = in.read(buffer, offset, length);
             } catch (IOException | RuntimeException e) {
-                // Jetty's minimum data rate throws an unchecked BadMessageException: a client's fault all the same
+                // Jetty's deprecated data rate check throws an unchecked BadMessageException: the client's fault too
                 throw new BodyReadException(e);
             }
             if (n > 0) {

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A request body that stops coming, comes too slowly, or is cut off by the client leaving is the client's doing:
  * Quire answers 408 problem+json (closing the connection) and logs one INFO line, never an ERROR with a stack
- * trace. Before BodyReadException, each of these was a 500 logged as an unexpected failure: Jersey wraps the
- * container's IOException in a ProcessingException, and Jetty's minimum data rate throws an unchecked
- * BadMessageException straight through the JSON parser.
+ * trace. Before BodyReadException, each of these was a 500 logged as an unexpected failure (Jersey wraps the
+ * container's IOException in a ProcessingException), and an idempotent POST was answered 200 with no body. The
+ * minimum data rate is Jetty's min-data-rate module (MinimumDataRateHandler), as docker/jetty ships it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlowBodyTest {

@@ -9,10 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.ClassMatcher;
 
 /**
@@ -106,7 +105,7 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
-        /** Jetty's minimum request body data rate, as docker/jetty sets it (none by default). */
+        /** Jetty's minimum request body data rate, as docker/jetty's min-data-rate module sets it (none by default). */
         public Builder minRequestDataRate(long bytesPerSecond) {
             this.minRequestDataRate = bytesPerSecond;
             return this;
@@ -121,9 +120,7 @@ public final class TestServer implements AutoCloseable {
         public TestServer start() {
             StdoutCapture.install();
             var jetty = new Server();
-            var http = new HttpConfiguration();
-            http.setMinRequestDataRate(minRequestDataRate);
-            var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            var connector = new ServerConnector(jetty);
             if (idleTimeout != null) {
                 connector.setIdleTimeout(idleTimeout.toMillis());
             }
@@ -150,7 +147,8 @@ public final class TestServer implements AutoCloseable {
             if (hashCost != null) {
                 webapp.setAttribute(AppBootstrap.TEST_HASH_COST_ATTRIBUTE, hashCost);
             }
-            jetty.setHandler(webapp);
+            // as docker/jetty's min-data-rate module does it
+            jetty.setHandler(minRequestDataRate > 0 ? new MinimumDataRateHandler(webapp, minRequestDataRate, 0) : webapp);
             try {
                 jetty.start();
             } catch (Exception e) {
