@@ -23,6 +23,10 @@ import java.nio.charset.StandardCharsets;
  * <p>A body within the limit that the application did not read (a 401 or 405 answered before it) is read and
  * dropped after the response, as Tomcat does by itself: otherwise Jetty closes the connection under a client that
  * may already be sending its next request on it.
+ *
+ * <p>Every body is read through this filter's stream, which turns any failure of the container's own reading (a
+ * client too slow for the container's timeouts or minimum data rate, or gone mid-body) into a {@link
+ * BodyReadException}, answered 408 without an error log line.
  */
 public final class BodyLimitFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -43,8 +47,7 @@ public final class BodyLimitFilter extends HttpFilter {
             ProblemMapper.write(response, Problem.of(413, new BodyTooLargeException(limit).getMessage(), request));
             return;
         }
-        // with a declared length the container already stops at it; only unknown lengths need counting
-        var limited = declared < 0 ? new LimitedRequest(request, limit) : request;
+        var limited = new LimitedRequest(request, limit, declared);
         chain.doFilter(limited, response);
         if (declared > 0 || request.getHeader("Transfer-Encoding") != null) {
             drain(limited, response);
@@ -65,24 +68,30 @@ public final class BodyLimitFilter extends HttpFilter {
         try {
             response.flushBuffer();
             var in = request.getInputStream();
+            // read to its end already (the application read it all): nothing to drain
+            if (in.isFinished()) {
+                return;
+            }
             while (in.read(buffer) >= 0) {
                 // dropped
             }
         } catch (IllegalStateException e) {
             // the application read the body through getReader(), to its end or not: the container decides
         } catch (IOException e) {
-            // past the limit, or the client went away: the container closes the connection
+            // past the limit, too slow, or the client went away: the container closes the connection
         }
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
         private final long limit;
+        private final long declared;
         private LimitedStream stream;
         private BufferedReader reader;
 
-        LimitedRequest(HttpServletRequest request, long limit) {
+        LimitedRequest(HttpServletRequest request, long limit, long declared) {
             super(request);
             this.limit = limit;
+            this.declared = declared;
         }
 
         @Override
@@ -108,25 +117,47 @@ public final class BodyLimitFilter extends HttpFilter {
 
         private LimitedStream stream() throws IOException {
             if (stream == null) {
-                stream = new LimitedStream(super.getInputStream(), limit);
+                stream = new LimitedStream(super.getInputStream(), limit, declared);
             }
             return stream;
         }
     }
 
+    /**
+     * The container's stream, counted against the limit, its failures turned into {@link BodyReadException}. Once
+     * a declared length has arrived it answers the end itself: asking the container again could make Jetty check
+     * its minimum data rate over the whole request (HttpConfiguration's does, at every read) and fail a complete
+     * body that came with a pause, since the JSON parser reads once more to make sure nothing follows the
+     * document.
+     */
     private static final class LimitedStream extends ServletInputStream {
         private final ServletInputStream in;
         private final long limit;
+        /** The declared Content-Length, or -1 (chunked). */
+        private final long declared;
         private long count;
 
-        LimitedStream(ServletInputStream in, long limit) {
+        LimitedStream(ServletInputStream in, long limit, long declared) {
             this.in = in;
             this.limit = limit;
+            this.declared = declared;
+        }
+
+        private boolean complete() {
+            return declared >= 0 && count >= declared;
         }
 
         @Override
         public int read() throws IOException {
-            int b = in.read();
+            if (complete()) {
+                return -1;
+            }
+            int b;
+            try {
+                b = in.read();
+            } catch (IOException | RuntimeException e) {
+                throw new BodyReadException(e);
+            }
             if (b >= 0) {
                 counted(1);
             }
@@ -135,7 +166,19 @@ public final class BodyLimitFilter extends HttpFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
+            if (length == 0) {
+                return 0;
+            }
+            if (complete()) {
+                return -1;
+            }
+            int n;
+            try {
+                n = in.read(buffer, offset, length);
+            } catch (IOException | RuntimeException e) {
+                // Jetty's deprecated data rate check throws an unchecked BadMessageException: the client's fault too
+                throw new BodyReadException(e);
+            }
             if (n > 0) {
                 counted(n);
             }
@@ -151,7 +194,7 @@ public final class BodyLimitFilter extends HttpFilter {
 
         @Override
         public boolean isFinished() {
-            return in.isFinished();
+            return complete() || in.isFinished();
         }
 
         @Override

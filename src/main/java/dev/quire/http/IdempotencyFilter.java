@@ -79,13 +79,10 @@ public final class IdempotencyFilter extends HttpFilter {
             response.setHeader("Connection", "close");
             ProblemMapper.write(response, Problem.of(413, tooLarge.getMessage(), request));
             return;
-        } catch (IOException failed) {
-            if (!ProblemMapper.endedEarly(failed)) {
-                throw failed;
-            }
-            // without an answer here the container would send an empty 200 for a request that did nothing
+        } catch (BodyReadException unread) {
+            ProblemMapper.logUnread(request.getMethod(), request.getRequestURI(), unread);
             response.setHeader("Connection", "close");
-            ProblemMapper.write(response, Problem.of(400, ProblemMapper.ENDED_EARLY_DETAIL, request));
+            ProblemMapper.write(response, Problem.of(408, BodyReadException.DETAIL, request));
             return;
         } catch (DomainException refused) {
             ProblemMapper.write(response, request, refused);

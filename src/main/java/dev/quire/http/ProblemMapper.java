@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +31,6 @@ import org.slf4j.MDC;
 public final class ProblemMapper implements ExceptionMapper<Throwable> {
     /** How long a client should wait before retrying when the refusal does not say. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(2);
-    static final String ENDED_EARLY_DETAIL = "The request body ended before it was complete.";
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
 
@@ -70,10 +68,12 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             // the rest of the body is never read: close the connection rather than drain it
             return problem(413, tooLarge.getMessage()).header("Connection", "close").build();
         }
-        if (endedEarly(error)) {
-            // the client stopped sending before the end of the body it announced: its fault, not a failure here
-            return problem(400, ENDED_EARLY_DETAIL)
-                    .header("Connection", "close").build();
+        // before the JSON check: a parser may wrap the failure of the stream under it
+        var unread = causeOfType(error, BodyReadException.class);
+        if (unread != null) {
+            // the client's doing (too slow, or gone), not Quire's: no error, no stack trace
+            logUnread(request.getMethod(), path(), unread);
+            return problem(408, BodyReadException.DETAIL).header("Connection", "close").build();
         }
         var json = causeOfType(error, JsonProcessingException.class);
         // a type Quire cannot bind (InvalidDefinitionException) is Quire's bug, not the client's: a 500 below
@@ -92,15 +92,6 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         var response = respond(problemOf(error, path(), MDC.get(RequestIdFilter.MDC_KEY)));
         headersOf(error).forEach(response::header);
         return response.build();
-    }
-
-    /**
-     * Whether reading the request body hit the end of the connection: the container's own EOFException (Jetty's
-     * EofException), as such or wrapped once (Tomcat's ClientAbortException). Only the top of the chain counts: a
-     * database connection that ends arrives wrapped in the driver's and Quire's own exceptions, and is a 500.
-     */
-    static boolean endedEarly(Throwable error) {
-        return error instanceof EOFException || (error instanceof IOException && error.getCause() instanceof EOFException);
     }
 
     /** The one table from a domain failure to an HTTP status. */
@@ -195,6 +186,11 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             }
         }
         return null;
+    }
+
+    /** One line at INFO for a body the container could not deliver: what the container said, no stack trace. */
+    static void logUnread(String method, String path, BodyReadException unread) {
+        log.info("Request body not received for {} {}: {}", method, path, unread.reason());
     }
 
     /** Writes a domain failure from outside Jersey (a filter), with the same status and headers as inside. */

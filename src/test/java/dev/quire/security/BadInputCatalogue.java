@@ -246,11 +246,11 @@ final class BadInputCatalogue {
         t.app("create: chunked body of 1 MiB + 1", 413, post(todos).signedIn().json(oversized()).framing(CHUNKED));
         t.app("create: Content-Length shorter than the body", 400, post(todos).signedIn()
                 .json("{\"title\":\"cut short\"}").declaredLength(10));
-        t.app("create: Content-Length longer than the body", 400, post(todos).signedIn()
+        t.app("create: Content-Length longer than the body", 408, post(todos).signedIn()
                 .json("{\"title\":\"a\"}").declaredLength(100).endsEarly());
-        t.app("create: Idempotency-Key, and a Content-Length longer than the body", 400, post(todos).signedIn()
+        t.app("create: Idempotency-Key, and a Content-Length longer than the body", 408, post(todos).signedIn()
                 .header("Idempotency-Key", "cut-short").json("{\"title\":\"a\"}").declaredLength(100).endsEarly());
-        t.app("create: chunked body that ends early", 400, post(todos).signedIn()
+        t.app("create: chunked body that ends early", 408, post(todos).signedIn()
                 .header("Content-Type", "application/json").header("Transfer-Encoding", "chunked").framing(NONE)
                 .body("20\r\n{\"title\":\"a\"").endsEarly());
         t.container("create: Transfer-Encoding chunked and Content-Length", 400, post(todos).signedIn()

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ import java.util.stream.Stream;
  * The containers come from Maven Central, unpacked into target/containers/ before the *IT tests run. Each
  * container's stdout and stderr go to a file under target/container-logs/, which tests read as a platform
  * would read the container's output.
+ *
+ * <p>A container runs on this JVM's Java unless {@link #launcher} is told otherwise: another JDK ({@link #jdk}),
+ * JVM options, or properties of the container's own configuration.
  */
 public final class Container implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -85,7 +89,7 @@ public final class Container implements AutoCloseable {
         }
     }
 
-    private final Distribution distribution;
+    private final Launcher launcher;
     private final Path base;
     private final Map<String, String> settings;
     private final Path output;
@@ -93,9 +97,9 @@ public final class Container implements AutoCloseable {
     private final int shutdownPort;
     private final Process process;
 
-    private Container(Distribution distribution, Path base, Map<String, String> settings, Path output, int port,
+    private Container(Launcher launcher, Path base, Map<String, String> settings, Path output, int port,
             int shutdownPort, Process process) {
-        this.distribution = distribution;
+        this.launcher = launcher;
         this.base = base;
         this.settings = settings;
         this.output = output;
@@ -106,19 +110,134 @@ public final class Container implements AutoCloseable {
 
     /**
      * Makes a fresh base directory for the distribution with the shipped settings and the WAR, starts the
-     * container with these {@code QUIRE_*} settings as its environment, and returns once Quire is ready.
+     * container on this JVM's Java with these {@code QUIRE_*} settings as its environment, and returns once
+     * Quire is ready.
      */
     public static Container start(Distribution distribution, Map<String, String> settings) {
-        Path base = createBase(distribution);
-        return launch(distribution, base, Map.copyOf(settings));
+        return launcher(distribution).start(settings);
     }
 
-    /** Starts the same installation again (same base directory and settings) after this one has stopped. */
+    /** A container to be started on another JDK, or with JVM options or container properties of its own. */
+    public static Launcher launcher(Distribution distribution) {
+        return new Launcher(distribution, Path.of(System.getProperty("java.home")), List.of(), Map.of(), List.of());
+    }
+
+    /**
+     * The home of an installed JDK of this feature release (25 for Java 25): {@code quire.test.jdk<N>.home} if
+     * set, else the one directory under /usr/lib/jvm whose {@code release} file says so.
+     */
+    public static Path jdk(int feature) {
+        String configured = System.getProperty("quire.test.jdk" + feature + ".home");
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        Path installed = Path.of("/usr/lib/jvm");
+        try (Stream<Path> homes = Files.isDirectory(installed) ? Files.list(installed) : Stream.empty()) {
+            return homes.filter(home -> Files.isExecutable(home.resolve("bin").resolve("java"))
+                            && feature == featureOf(home))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No JDK " + feature + " under " + installed
+                            + " (set quire.test.jdk" + feature + ".home to one)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The feature release in a JDK's {@code release} file (JAVA_VERSION="25.0.1" is 25), or -1. */
+    private static int featureOf(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Integer.parseInt(version.split("[.+-]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not a JDK we can tell the version of
+        }
+        return -1;
+    }
+
+    /**
+     * How a container is run: which Java, with which JVM options, and which properties of its configuration
+     * (server.xml's {@code ${name}} on Tomcat, a {@code <Property name>} of Jetty's XML). Immutable: each call
+     * returns a new one.
+     */
+    public static final class Launcher {
+        private final Distribution distribution;
+        private final Path javaHome;
+        private final List<String> jvmOptions;
+        private final Map<String, String> properties;
+        private final List<Path> overlays;
+
+        private Launcher(Distribution distribution, Path javaHome, List<String> jvmOptions,
+                Map<String, String> properties, List<Path> overlays) {
+            this.distribution = distribution;
+            this.javaHome = javaHome;
+            this.jvmOptions = List.copyOf(jvmOptions);
+            this.properties = properties;
+            this.overlays = List.copyOf(overlays);
+        }
+
+        /** Runs the container's JVM from this JDK home (see {@link Container#jdk}). */
+        public Launcher javaHome(Path home) {
+            if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+                throw new IllegalArgumentException("No bin/java under " + home);
+            }
+            return new Launcher(distribution, home, jvmOptions, properties, overlays);
+        }
+
+        /** Adds an option to the container's JVM command line ({@code -Xmx256m}, {@code -Dname=value}). */
+        public Launcher jvmOption(String option) {
+            var options = new ArrayList<>(jvmOptions);
+            options.add(option);
+            return new Launcher(distribution, javaHome, options, properties, overlays);
+        }
+
+        /**
+         * Sets a property the container's own configuration reads: a system property on Tomcat (server.xml's
+         * {@code ${name:-default}}), a start.jar property on Jetty ({@code name=value}, read by its modules'
+         * XML and by docker/jetty's).
+         */
+        public Launcher property(String name, String value) {
+            var all = new LinkedHashMap<>(properties);
+            all.put(name, value);
+            return new Launcher(distribution, javaHome, jvmOptions, Map.copyOf(all), overlays);
+        }
+
+        /**
+         * Copies this directory over the base after the shipped settings, as an image adds more of its own
+         * (docker/jetty-java21/ over docker/jetty/); Jetty's {@code --create-files} runs after it.
+         */
+        public Launcher overlay(Path directory) {
+            if (!Files.isDirectory(directory)) {
+                throw new IllegalArgumentException("No directory " + directory);
+            }
+            var all = new ArrayList<>(overlays);
+            all.add(directory);
+            return new Launcher(distribution, javaHome, jvmOptions, properties, all);
+        }
+
+        /** As {@link Container#start}, run this way. */
+        public Container start(Map<String, String> settings) {
+            Path base = createBase(distribution, overlays);
+            return launch(this, base, Map.copyOf(settings));
+        }
+
+        /** The Java feature release the container runs on (17, 25). */
+        public int javaFeature() {
+            int feature = featureOf(javaHome);
+            return feature > 0 ? feature : Runtime.version().feature();
+        }
+    }
+
+    /** Starts the same installation again (same base directory, settings, Java and options) after this one has stopped. */
     public Container startAgain() {
         if (process.isAlive()) {
             throw new IllegalStateException(this + " is still running");
         }
-        return launch(distribution, base, settings);
+        return launch(launcher, base, settings);
     }
 
     public int port() {
@@ -132,11 +251,11 @@ public final class Container implements AutoCloseable {
 
     /** The application's base URI, its context path included and without a trailing slash. */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port + distribution.contextPath());
+        return URI.create("http://127.0.0.1:" + port + launcher.distribution.contextPath());
     }
 
     public String contextPath() {
-        return distribution.contextPath();
+        return launcher.distribution.contextPath();
     }
 
     public Http http() {
@@ -259,10 +378,11 @@ public final class Container implements AutoCloseable {
 
     @Override
     public String toString() {
-        return distribution + " (pid " + process.pid() + ", port " + port + ")";
+        return launcher.distribution + " (pid " + process.pid() + ", port " + port + ", Java "
+                + launcher.javaFeature() + ")";
     }
 
-    private static Path createBase(Distribution distribution) {
+    private static Path createBase(Distribution distribution, List<Path> overlays) {
         try {
             Path base = Files.createTempDirectory("quire-" + distribution.name().toLowerCase() + "-");
             Path war = Path.of(System.getProperty("quire.war", "target/quire.war"));
@@ -281,18 +401,14 @@ public final class Container implements AutoCloseable {
                             StandardCopyOption.REPLACE_EXISTING);
                 }
                 Files.copy(war, base.resolve("webapps").resolve("quire.war"));
+                for (Path overlay : overlays) {
+                    copyTree(overlay, base);
+                }
             } else {
                 // a jetty.base: docker/jetty/ copied in, completed by start.jar as the Dockerfile does it
-                Path shipped = Path.of("docker", "jetty");
-                try (Stream<Path> files = Files.walk(shipped)) {
-                    for (Path file : files.toList()) {
-                        Path target = base.resolve(shipped.relativize(file).toString());
-                        if (Files.isDirectory(file)) {
-                            Files.createDirectories(target);
-                        } else {
-                            Files.copy(file, target);
-                        }
-                    }
+                copyTree(Path.of("docker", "jetty"), base);
+                for (Path overlay : overlays) {
+                    copyTree(overlay, base);
                 }
                 runToCompletion(base, List.of(java(), "-jar", distribution.home().resolve("start.jar").toString(),
                         "--create-files"));
@@ -306,7 +422,23 @@ public final class Container implements AutoCloseable {
         }
     }
 
-    private static Container launch(Distribution distribution, Path base, Map<String, String> settings) {
+    /** Copies every file under {@code source} to the same place under {@code target}, replacing what is there. */
+    private static void copyTree(Path source, Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static Container launch(Launcher launcher, Path base, Map<String, String> settings) {
+        Distribution distribution = launcher.distribution;
+        String java = launcher.javaHome.resolve("bin").resolve("java").toString();
         int port = freePort();
         int shutdownPort = distribution.isTomcat() ? freePort() : -1;
         List<String> command;
@@ -316,12 +448,20 @@ public final class Container implements AutoCloseable {
             command = List.of("sh", distribution.home().resolve("bin").resolve("catalina.sh").toString(), "run");
             environment.put("CATALINA_HOME", distribution.home().toString());
             environment.put("CATALINA_BASE", base.toString());
-            environment.put("JAVA_HOME", System.getProperty("java.home"));
+            environment.put("JAVA_HOME", launcher.javaHome.toString());
+            var options = new ArrayList<>(launcher.jvmOptions);
+            launcher.properties.forEach((name, value) -> options.add("-D" + name + "=" + value));
             environment.put("CATALINA_OPTS", "-Dtomcat.http.address=127.0.0.1 -Dtomcat.http.port=" + port
-                    + " -Dtomcat.shutdown.port=" + shutdownPort);
+                    + " -Dtomcat.shutdown.port=" + shutdownPort
+                    + (options.isEmpty() ? "" : " " + String.join(" ", options)));
         } else {
-            command = List.of(java(), "-jar", distribution.home().resolve("start.jar").toString(),
-                    "jetty.http.host=127.0.0.1", "jetty.http.port=" + port);
+            var jetty = new ArrayList<String>();
+            jetty.add(java);
+            jetty.addAll(launcher.jvmOptions);
+            jetty.addAll(List.of("-jar", distribution.home().resolve("start.jar").toString(),
+                    "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+            launcher.properties.forEach((name, value) -> jetty.add(name + "=" + value));
+            command = List.copyOf(jetty);
         }
         environment.putAll(settings);
         Path output = LOGS.resolve(String.format("%02d-%s.log", SEQUENCE.incrementAndGet(),
@@ -339,7 +479,7 @@ public final class Container implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + distribution, e);
         }
-        var container = new Container(distribution, base, settings, output, port, shutdownPort, process);
+        var container = new Container(launcher, base, settings, output, port, shutdownPort, process);
         synchronized (Container.class) {
             STARTED.add(container);
         }

@@ -139,7 +139,7 @@ public final class StdoutCapture {
     }
 
     /** The line as a JSON object, or null if it is not one. */
-    static JsonNode parse(String text) {
+    public static JsonNode parse(String text) {
         if (!text.startsWith("{")) {
             return null;
         }

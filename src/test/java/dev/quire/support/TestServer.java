@@ -3,6 +3,7 @@ package dev.quire.support;
 import dev.quire.AppBootstrap;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.ClassMatcher;
 
 /**
@@ -60,6 +62,8 @@ public final class TestServer implements AutoCloseable {
         private final List<Object> extraResources = new ArrayList<>();
         private String contextPath = "/";
         private Path war;
+        private Duration idleTimeout;
+        private long minRequestDataRate;
 
         private Builder(TestDatabase database) {
             // suites build the data they assert on; the demo catalogue is tested on its own
@@ -96,6 +100,21 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Jetty's idle timeout on the connection (30 s by default): how long a read, of a request body too, waits
+         * for the client before failing.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Jetty's minimum request body data rate, as docker/jetty's min-data-rate module sets it (none by default). */
+        public Builder minRequestDataRate(long bytesPerSecond) {
+            this.minRequestDataRate = bytesPerSecond;
+            return this;
+        }
+
         /** Adds a resource the production application does not have, such as a probe that throws on purpose. */
         public Builder resource(Object resource) {
             extraResources.add(resource);
@@ -106,6 +125,9 @@ public final class TestServer implements AutoCloseable {
             StdoutCapture.install();
             var jetty = new Server();
             var connector = new ServerConnector(jetty);
+            if (idleTimeout != null) {
+                connector.setIdleTimeout(idleTimeout.toMillis());
+            }
             connector.setHost("127.0.0.1");
             connector.setPort(0);
             jetty.addConnector(connector);
@@ -129,7 +151,8 @@ public final class TestServer implements AutoCloseable {
             if (hashCost != null) {
                 webapp.setAttribute(AppBootstrap.TEST_HASH_COST_ATTRIBUTE, hashCost);
             }
-            jetty.setHandler(webapp);
+            // as docker/jetty's min-data-rate module does it
+            jetty.setHandler(minRequestDataRate > 0 ? new MinimumDataRateHandler(webapp, minRequestDataRate, 0) : webapp);
             try {
                 jetty.start();
             } catch (Exception e) {
