@@ -29,10 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * connection the server closes is opened again at once, so the server faces the whole count for the whole 30 s.
  * Quire logs no error while it happens.
  *
- * <p>Jetty 12 runs on this JVM (Java 17) with docker/jetty's minimum request data rate and thread pool; Tomcat 11
- * runs on Java 25 with the virtual-thread connector on, as docker/Dockerfile.tomcat runs it. (The same server.xml
- * on Java 17, virtual threads off by default, starts and serves in ContainerSmokeIT and GracefulShutdownIT.) On
- * either container's defaults the slow bodies take every request thread and most probes go unanswered: README's
+ * <p>Both run on Java 25 with requests on virtual threads, as the images in docker/ run them: Jetty 12 with
+ * docker/jetty/ and docker/jetty-java21/ (virtual threads, and the minimum data rate, which drops each slow body at
+ * its next byte and makes the attack reconnect), Tomcat 11 with tomcat.http.virtualThreads=true. (The same settings
+ * on Java 17, where virtual threads stay off, start and serve in ContainerSmokeIT and GracefulShutdownIT.) On a
+ * pool of 200 platform threads, the slow bodies take every one and almost no probe is answered in time: README's
  * "Slow clients" has the figures.
  */
 @ExtendWith(ContainerOutputOnFailure.class)

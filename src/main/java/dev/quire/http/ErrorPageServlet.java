@@ -24,8 +24,18 @@ public final class ErrorPageServlet extends HttpServlet {
         // asked for directly, /error is just another path that serves nothing
         int status = code instanceof Integer number ? number : 404;
         String path = uri instanceof String text ? text : request.getRequestURI();
-        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error) {
-            log.error("Unexpected failure answering {} {}", request.getMethod(), path, error);
+        Object error = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (error instanceof IOException unread) {
+            // Tomcat comes here (as a 400) when reading the body failed: the client timed out or went away. Its
+            // doing, like BodyReadException's 408 on Jetty: one INFO line, no stack trace
+            log.info("Request body not received for {} {}: {}", request.getMethod(), path, unread.toString());
+            response.setHeader("Connection", "close");
+            ProblemMapper.write(response,
+                    Problem.of(408, BodyReadException.DETAIL, path, RequestIdFilter.idOf(request)));
+            return;
+        }
+        if (error instanceof Throwable unexpected) {
+            log.error("Unexpected failure answering {} {}", request.getMethod(), path, unexpected);
         }
         String detail = switch (status) {
             case 404 -> Problem.notFoundDetail(path);

@@ -197,8 +197,9 @@ public final class Container implements AutoCloseable {
 
         /**
          * Sets a property the container's own configuration reads: a system property on Tomcat (server.xml's
-         * {@code ${name:-default}}), a start.jar property on Jetty ({@code name=value}, read by its modules'
-         * XML and by docker/jetty's).
+         * {@code ${name:-default}}), a start.jar property on Jetty ({@code name=value} on its command line, read by
+         * its modules' XML). On Jetty this does not override a property docker/jetty's start.d already sets
+         * (seen with jetty.minDataRate.minReadRate): use {@link #overlay} for those.
          */
         public Launcher property(String name, String value) {
             var all = new LinkedHashMap<>(properties);
