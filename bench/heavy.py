@@ -8,7 +8,7 @@
           time limit cut it short. Any finding fails the run.
   soak    bench/mixed.lua (the mixed traffic of MixedLoadIT: every kind of request, only designed answers) for 30
           minutes against one instance with the JVM options README recommends, sampling every 30 s the server's
-          heap in use after a full collection (jcmd GC.run, then jstat), its threads (/proc/PID/status), open file
+          live heap (the total of jcmd's class histogram, taken after a full collection), its threads (/proc/PID/status), open file
           descriptors (/proc/PID/fd) and RSS. Verdict: flat when the average of the last sixth of the run (minutes
           25-30) is within 10 % of the average of minutes 5-10 (after warm-up) for each, plus a small absolute
           allowance (heap 4 MiB, threads 8, descriptors 16, RSS 16 MiB) so that tiny numbers do not fail on noise;
@@ -19,7 +19,7 @@ general rate limit off. Figures go to target/heavy/ (sqlmap output per route, so
 
 Usage: bench/heavy [sqlmap|soak|all|sqlmap-report] [--minutes 30] [--connections 32] [--delay-ms 0] [--sample-seconds 30]
                    [--route-minutes 10] [--parallel 2] [--routes a,b] [--db h2|postgres] [--skip-build]
-Needs: Java 17, Maven, wrk, sqlmap (Debian: apt-get install wrk sqlmap), jcmd and jstat (the JDK).
+Needs: Java 17, Maven, wrk, sqlmap (Debian: apt-get install wrk sqlmap), jcmd (the JDK).
 """
 import argparse
 import json
@@ -27,6 +27,7 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -57,6 +58,9 @@ ALLOWANCE = {"heap_mib": 4, "threads": 8, "fds": 16, "rss_mib": 16}
 
 
 def main():
+    # SIGTERM (and SIGINT, which a shell's background job ignores) end the run through the clean-ups: the server
+    # stopped, wrk and sqlmap killed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", nargs="?", choices=["sqlmap", "soak", "all", "sqlmap-report"], default="all",
                         help="sqlmap-report: the sqlmap verdicts again from the output kept under target/heavy/")
@@ -73,7 +77,7 @@ def main():
     args = parser.parse_args()
     if args.what == "sqlmap-report":
         sys.exit(0 if rereport_sqlmap(args) else 1)
-    needed = ["wrk", "java", "mvn", "jcmd", "jstat"] + (["sqlmap"] if args.what != "soak" else [])
+    needed = ["wrk", "java", "mvn", "jcmd"] + (["sqlmap"] if args.what != "soak" else [])
     for tool in needed:
         if shutil.which(tool) is None:
             sys.exit(f"heavy: {tool} is missing (Debian: apt-get install wrk sqlmap openjdk-17-jdk-headless maven)")
@@ -213,9 +217,11 @@ def sqlmap_once(port, name, method, path, body, options, minutes):
             process.wait(timeout=minutes * 60)
             cut = False
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
             cut = True
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, 9)
+                process.wait()
     output = (out / "stdout.txt").read_text(errors="replace")
     verdict = verdict_of(name, f"{method} {path.split('?')[0]}", output, round(time.time() - started), cut)
     (out / "verdict.json").write_text(json.dumps(verdict, indent=2))
@@ -296,11 +302,15 @@ def rereport_sqlmap(args):
 # ------------------------------------------------------------------------------------------------------------ soak
 
 def sample(pid, started):
-    """Heap in use after a full collection (MiB), threads, open descriptors, RSS (MiB), at seconds since start."""
-    subprocess.run(["jcmd", str(pid), "GC.run"], check=True, stdout=subprocess.DEVNULL)
-    lines = subprocess.run(["jstat", "-gc", str(pid)], check=True, capture_output=True, text=True).stdout.split("\n")
-    gc = dict(zip(lines[0].split(), lines[1].split()))
-    heap_kib = sum(float(gc[column]) for column in ["S0U", "S1U", "EU", "OU"])
+    """Live heap (MiB), threads, open descriptors, RSS (MiB), at seconds since start.
+
+    The live heap is the total of jcmd's class histogram, which makes a full collection first and then counts what
+    survived it: the objects in use, whatever the collector was doing. (The old generation's use read with jstat
+    right after jcmd GC.run swung by 25 MiB from one sample to the next: young collections between the two commands
+    promote what is in flight, a 7 MiB password hash among it.)"""
+    histogram = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], check=True, capture_output=True,
+                               text=True).stdout
+    heap_kib = int(re.search(r"^Total\s+\d+\s+(\d+)", histogram, re.M).group(1)) / 1024
     status = pathlib.Path(f"/proc/{pid}/status").read_text()
     threads = int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1))
     rss_kib = int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1))
@@ -327,6 +337,33 @@ def flatness(samples, duration):
     return {"flat": flat, "figures": figures}
 
 
+def soak_samples(wrk, pid, args):
+    """Samples every --sample-seconds while wrk runs, written to target/heavy/soak.tsv as they come; wrk's output."""
+    started = time.time()
+    samples = [sample(pid, started)]
+    tsv = open(OUT / "soak.tsv", "w")
+    tsv.write("second\theap_mib\tthreads\tfds\trss_mib\n")
+
+    def write(s):
+        tsv.write(f"{s['second']}\t{s['heap_mib']}\t{s['threads']}\t{s['fds']}\t{s['rss_mib']}\n")
+        tsv.flush()
+
+    write(samples[0])
+    while wrk.poll() is None:
+        time.sleep(max(0.0, started + len(samples) * args.sample_seconds - time.time()))
+        if wrk.poll() is not None:
+            break
+        samples.append(sample(pid, started))
+        write(samples[-1])
+        if len(samples) % 10 == 0:
+            bench.log(f"soak {samples[-1]}")
+    output = wrk.stdout.read()
+    samples.append(sample(pid, started))
+    write(samples[-1])
+    tsv.close()
+    return samples, output
+
+
 def run_soak(args):
     duration = int(args.minutes * 60)
     with bench.Database(args.db) as db, bench.Server(db.url, f"heavy-soak-{args.db}", [], SETTINGS) as server:
@@ -337,28 +374,10 @@ def run_soak(args):
         command = ["wrk", "-t1", f"-c{args.connections}", f"-d{duration}s", "--timeout", "30s", "-s", str(MIXED),
                    f"http://127.0.0.1:{server.port}", "--"] + fixture["wrk_args"] + [f"delay={args.delay_ms}"]
         wrk = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        started = time.time()
-        samples = [sample(pid, started)]
-        tsv = open(OUT / "soak.tsv", "w")
-        tsv.write("second\theap_mib\tthreads\tfds\trss_mib\n")
-
-        def write(s):
-            tsv.write(f"{s['second']}\t{s['heap_mib']}\t{s['threads']}\t{s['fds']}\t{s['rss_mib']}\n")
-            tsv.flush()
-
-        write(samples[0])
-        while wrk.poll() is None:
-            time.sleep(max(0.0, started + len(samples) * args.sample_seconds - time.time()))
-            if wrk.poll() is not None:
-                break
-            samples.append(sample(pid, started))
-            write(samples[-1])
-            if len(samples) % 10 == 0:
-                bench.log(f"soak {samples[-1]}")
-        output = wrk.stdout.read()
-        samples.append(sample(pid, started))
-        write(samples[-1])
-        tsv.close()
+        try:
+            samples, output = soak_samples(wrk, pid, args)
+        finally:
+            wrk.kill()
     match = re.search(r"^MIXED (\{.*\})$", output, re.M)
     if not match:
         sys.exit("heavy: wrk failed:\n" + output)

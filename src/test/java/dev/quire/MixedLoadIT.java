@@ -75,8 +75,9 @@ class MixedLoadIT {
             var seen = new ArrayList<String>();
             counts.fieldNames().forEachRemaining(seen::add);
             assertThat(seen).as("every kind of request was made and answered").containsExactlyInAnyOrderElementsOf(KINDS);
-            // a floor against a run that did next to nothing (one kind, a wrong password, comes once in 1,000)
-            assertThat(result.path("requests").asLong()).as("requests in 30 s").isGreaterThan(2_000);
+            // a floor against a run that did next to nothing; on a 2-core machine shared with other builds (load
+            // average 27) it still made 2,741 requests, on a quiet one tens of thousands
+            assertThat(result.path("requests").asLong()).as("requests in 30 s").isGreaterThanOrEqualTo(1_000);
 
             assertThat(http.get("/health/ready").status()).isEqualTo(200);
             assertThat(container.jsonLines(line -> "ERROR".equals(line.path("level").asText())))
