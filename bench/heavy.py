@@ -2,23 +2,27 @@
 """Quire's heavy runs: too long for every CI run, run before a release and after changes to the data or HTTP layers.
 
   sqlmap  Debian's sqlmap at --level 5 --risk 3 over every input of every API route: each query parameter, JSON
-          field and path id, the Authorization and Idempotency-Key headers, and (level 5 adds them) the User-Agent,
-          Referer, Cookie and Host headers. Each route runs with a time limit; the verdict per route says whether
-          sqlmap found anything, which parameters it finished ("does not seem to be injectable"), and whether the
-          time limit cut it short. Any finding fails the run.
+          field and path id, the Authorization, Idempotency-Key and If-None-Match headers, and (level 5 adds them)
+          the User-Agent, Referer, Cookie and Host headers. Each route runs with a time limit; the verdict per route
+          says whether sqlmap found anything, which parameters it finished ("does not seem to be injectable"), which
+          candidates it raised and rejected itself as false positives, and what the time limit cut short. A
+          confirmed injection, a candidate left unchecked, a database error message in an answer or a 500 fails
+          the run.
   soak    bench/mixed.lua (the mixed traffic of MixedLoadIT: every kind of request, only designed answers) for 30
           minutes against one instance with the JVM options README recommends, sampling every 30 s the server's
-          live heap (the total of jcmd's class histogram, taken after a full collection), its threads (/proc/PID/status), open file
-          descriptors (/proc/PID/fd) and RSS. Verdict: flat when the average of the last sixth of the run (minutes
-          25-30) is within 10 % of the average of minutes 5-10 (after warm-up) for each, plus a small absolute
-          allowance (heap 4 MiB, threads 8, descriptors 16, RSS 16 MiB) so that tiny numbers do not fail on noise;
+          live heap (the total of jcmd's class histogram, taken after a full collection), its threads
+          (/proc/PID/status), open file descriptors (/proc/PID/fd) and RSS. Verdict: flat when the average of the
+          last sixth of the run (minutes 25-30) is within 10 % of the average of minutes 5-10 (after warm-up) for
+          each, plus a small absolute allowance (heap 4 MiB, threads 8, descriptors 16, RSS 16 MiB) so that tiny
+          numbers do not fail on noise;
           the run also fails on any transport error, 5xx or undesigned answer.
 
 Both start target/quire.war on the Jetty 12 distribution (as bench/run does; on H2 unless --db postgres) with the
 general rate limit off. Figures go to target/heavy/ (sqlmap output per route, soak samples as TSV, a summary).
 
-Usage: bench/heavy [sqlmap|soak|all|sqlmap-report] [--minutes 30] [--connections 32] [--delay-ms 0] [--sample-seconds 30]
-                   [--route-minutes 10] [--parallel 2] [--routes a,b] [--db h2|postgres] [--skip-build]
+Usage: bench/heavy [sqlmap|soak|all|sqlmap-report] [--minutes 30] [--connections 32] [--delay-ms 0]
+                   [--sample-seconds 30] [--route-minutes 10] [--parallel 2] [--routes a,b] [--db h2|postgres]
+                   [--skip-build]
 Needs: Java 17, Maven, wrk, sqlmap (Debian: apt-get install wrk sqlmap), jcmd (the JDK).
 """
 import argparse
