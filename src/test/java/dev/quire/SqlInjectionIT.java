@@ -79,7 +79,7 @@ class SqlInjectionIT {
         for (var database : List.of(TestDatabase.h2(), TestDatabase.postgres())) {
             // no general rate limit and generous sign-in and sign-up limits: sqlmap's requests must reach the code
             var server = TestServer.builder(database).war(WAR).setting("QUIRE_RATE_LIMIT", "0")
-                    .setting("QUIRE_SIGNIN_LIMIT", "10000").setting("QUIRE_SIGNUP_LIMIT", "100000").start();
+                    .setting("QUIRE_SIGNIN_LIMIT", "10000").setting("QUIRE_SIGNUP_LIMIT", "10000").start();
             servers.add(server);
             targets.addAll(targets(database.name(), server));
         }
