@@ -8,8 +8,7 @@ import dev.quire.support.ContainerOutputOnFailure;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.PostgresServer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.quire.support.TodoPages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,21 +107,13 @@ class CrashDurabilityIT {
         }
     }
 
-    /** Every todo of the caller's list, id → title, read page by page. */
+    /** Every todo of the caller's list, id → title; fails if one is listed twice. */
     private static Map<String, String> todos(Http http, Identities.Caller caller) {
         var todos = new HashMap<String, String>();
-        String cursor = null;
-        do {
-            var page = http.request("GET", "/api/todos?limit=100"
-                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)))
-                    .header("Authorization", caller.bearer()).send();
-            assertThat(page.status()).as(page.toString()).isEqualTo(200);
-            for (var item : page.json().path("items")) {
-                String previous = todos.put(item.path("id").asText(), item.path("title").asText());
-                assertThat(previous).as("a todo listed twice").isNull();
-            }
-            cursor = page.json().path("nextCursor").isTextual() ? page.json().path("nextCursor").asText() : null;
-        } while (cursor != null);
+        for (var item : TodoPages.all(http, caller)) {
+            String previous = todos.put(item.path("id").asText(), item.path("title").asText());
+            assertThat(previous).as("a todo listed twice").isNull();
+        }
         return todos;
     }
 }

@@ -12,11 +12,11 @@ import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.RawHttp;
 import dev.quire.support.TestDatabase;
+import dev.quire.support.TodoPages;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,15 +183,7 @@ class GracefulShutdownIT {
 
     private static Set<String> todoIds(Http http, Identities.Caller caller) {
         var ids = new HashSet<String>();
-        String cursor = null;
-        do {
-            var page = http.request("GET", "/api/todos?limit=100"
-                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)))
-                    .header("Authorization", caller.bearer()).send();
-            assertThat(page.status()).as(page.toString()).isEqualTo(200);
-            ids.addAll(page.json().path("items").findValuesAsText("id"));
-            cursor = page.json().path("nextCursor").isTextual() ? page.json().path("nextCursor").asText() : null;
-        } while (cursor != null);
+        TodoPages.all(http, caller).forEach(todo -> ids.add(todo.path("id").asText()));
         return ids;
     }
 

@@ -14,6 +14,7 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import dev.quire.support.Http;
 import dev.quire.support.RawHttp;
+import dev.quire.support.RouteRecorder;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.support.Http;
+import dev.quire.support.RouteRecorder;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
 import io.swagger.v3.parser.OpenAPIV3Parser;

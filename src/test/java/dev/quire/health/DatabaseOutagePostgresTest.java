@@ -7,8 +7,7 @@ import dev.quire.support.Identities;
 import dev.quire.support.PostgresServer;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.quire.support.TodoPages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -203,15 +202,7 @@ class DatabaseOutagePostgresTest {
 
     private Set<String> todoIds(Identities.Caller caller) {
         var ids = new HashSet<String>();
-        String cursor = null;
-        do {
-            var page = http.request("GET", "/api/todos?limit=100" + (cursor == null ? ""
-                    : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)))
-                    .header("Authorization", caller.bearer()).send();
-            assertThat(page.status()).as(page.toString()).isEqualTo(200);
-            ids.addAll(page.json().path("items").findValuesAsText("id"));
-            cursor = page.json().path("nextCursor").isTextual() ? page.json().path("nextCursor").asText() : null;
-        } while (cursor != null);
+        TodoPages.all(http, caller).forEach(todo -> ids.add(todo.path("id").asText()));
         return ids;
     }
 

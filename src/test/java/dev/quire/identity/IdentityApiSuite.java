@@ -492,14 +492,17 @@ abstract class IdentityApiSuite {
     class Expiry {
         @Test
         void anExpiredTokenIsRefused() throws InterruptedException {
-            try (var shortLived = TestServer.builder(database).setting("QUIRE_SESSION_TTL", "1s").start()) {
+            // 3 s: long enough for the first use to come before expiry on a busy machine (1 s once was not)
+            try (var shortLived = TestServer.builder(database).setting("QUIRE_SESSION_TTL", "3s").start()) {
                 var caller = new Identities(new Http(shortLived)).newCaller("brief");
+                long signedIn = System.nanoTime();
                 secrets.add(caller.token());
                 var shortHttp = new Http(shortLived);
                 assertThat(shortHttp.request("GET", "/api/sessions/me").header("Authorization", caller.bearer()).send()
                         .status()).isEqualTo(200);
 
-                Thread.sleep(1100);
+                // the session began before newCaller returned: 3.1 s after that, it has surely ended
+                Thread.sleep(Math.max(0, 3100 - (System.nanoTime() - signedIn) / 1_000_000));
 
                 assertUnauthenticated(shortHttp.request("GET", "/api/sessions/me")
                         .header("Authorization", caller.bearer()).send());

@@ -1,4 +1,4 @@
-package dev.quire.docs;
+package dev.quire.support;
 
 import dev.quire.identity.SignedIn;
 import java.lang.reflect.Method;
@@ -16,11 +16,11 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
  * Registered in a test server's application, keeps the resource model Jersey built for it at start-up: the routes
  * the deployed application really serves, whichever resources AppBootstrap registered.
  */
-final class RouteRecorder implements ApplicationEventListener {
+public final class RouteRecorder implements ApplicationEventListener {
     /** One resource method: a method on a path template, as the application serves it. */
-    record Route(String method, String path, boolean signedIn, Set<String> consumes) {
+    public record Route(String method, String path, boolean signedIn, Set<String> consumes) {
         /** The route's identity for comparison with the document: template names and trailing slashes left out. */
-        String key() {
+        public String key() {
             return method + " " + normalise(path);
         }
     }
@@ -40,7 +40,7 @@ final class RouteRecorder implements ApplicationEventListener {
     }
 
     /** Every route but the HEAD and OPTIONS that JAX-RS answers by itself. */
-    Set<Route> routes() {
+    public Set<Route> routes() {
         if (model == null) {
             throw new IllegalStateException("The application has not started");
         }
@@ -77,7 +77,7 @@ final class RouteRecorder implements ApplicationEventListener {
     }
 
     /** {@code /api/books/{id: [a-z]+}/} and {@code /api/books/{bookId}} alike become {@code /api/books/{}}. */
-    static String normalise(String template) {
+    public static String normalise(String template) {
         String path = template.replaceAll("\\{[^}]*}", "{}");
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
