@@ -28,7 +28,7 @@ public final class ErrorPageServlet extends HttpServlet {
         if (error instanceof IOException unread) {
             // Tomcat comes here (as a 400) when reading the body failed: the client timed out or went away. Its
             // doing, like BodyReadException's 408 on Jetty: one INFO line, no stack trace
-            log.info("Request body not received for {} {}: {}", request.getMethod(), path, unread.toString());
+            ProblemMapper.logUnread(request.getMethod(), path, unread.toString());
             response.setHeader("Connection", "close");
             ProblemMapper.write(response,
                     Problem.of(408, BodyReadException.DETAIL, path, RequestIdFilter.idOf(request)));

@@ -190,7 +190,12 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /** One line at INFO for a body the container could not deliver: what the container said, no stack trace. */
     static void logUnread(String method, String path, BodyReadException unread) {
-        log.info("Request body not received for {} {}: {}", method, path, unread.reason());
+        logUnread(method, path, unread.reason());
+    }
+
+    /** As above, with the container's own words (Tomcat's error page gets its IOException, not ours). */
+    static void logUnread(String method, String path, String reason) {
+        log.info("Request body not received for {} {}: {}", method, path, reason);
     }
 
     /** Writes a domain failure from outside Jersey (a filter), with the same status and headers as inside. */
