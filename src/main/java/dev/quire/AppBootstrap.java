@@ -16,6 +16,7 @@ import dev.quire.http.BodyLimitFilter;
 import dev.quire.http.CorsFilter;
 import dev.quire.http.ErrorPageServlet;
 import dev.quire.http.IdempotencyFilter;
+import dev.quire.http.MediaTypeFilter;
 import dev.quire.http.RateLimitFilter;
 import dev.quire.http.RateLimiter;
 import dev.quire.http.RequestIdFilter;
@@ -161,6 +162,7 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "rateLimitPerAddress",
                 RateLimitFilter.perAddress(rateLimiter, config.rateLimit(), config.signUpLimit()), requests);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
+        addFilter(context, "mediaTypes", new MediaTypeFilter(api.producedTypes()), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
         addFilter(context, "rateLimitPerAccount", RateLimitFilter.perAccount(rateLimiter, config.rateLimit()), requests);
         // the routes that create something; sign-in is not among them (its answer holds a token)

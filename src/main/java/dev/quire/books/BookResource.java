@@ -7,6 +7,7 @@ import dev.quire.http.Json;
 import dev.quire.http.Links;
 import dev.quire.http.MergePatch;
 import dev.quire.http.QueryParameters;
+import dev.quire.http.TakesQuery;
 import dev.quire.http.QueryString;
 import dev.quire.identity.Authenticated;
 import dev.quire.identity.SignedIn;
@@ -56,6 +57,7 @@ public final class BookResource {
     }
 
     @GET
+    @TakesQuery
     public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
         var query = query(uri);
         var page = books.list(query);
@@ -126,13 +128,13 @@ public final class BookResource {
     @SignedIn
     @DELETE
     @Path("{id}")
-    public Response delete(@Context HttpServletRequest request, @PathParam("id") String id) {
+    public void delete(@Context HttpServletRequest request, @PathParam("id") String id) {
         books.delete(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request));
-        return Response.noContent().build();
     }
 
     @GET
     @Path("{id}/reviews")
+    @TakesQuery
     public Response reviews(@Context HttpServletRequest request, @Context UriInfo uri, @PathParam("id") String id) {
         var parameters = QueryParameters.of(uri.getQueryParameters(), PAGE_PARAMETERS);
         int number = parameters.integer("page", 1, MAX_PAGE, 1);
@@ -169,10 +171,9 @@ public final class BookResource {
     @SignedIn
     @DELETE
     @Path("{id}/reviews/{reviewId}")
-    public Response deleteReview(@Context HttpServletRequest request, @PathParam("id") String id,
+    public void deleteReview(@Context HttpServletRequest request, @PathParam("id") String id,
             @PathParam("reviewId") String reviewId) {
         books.deleteReview(Authenticated.session(request).accountId(), id, reviewId);
-        return Response.noContent().build();
     }
 
     private static Response changed(Book book, HttpServletRequest request) {

@@ -161,7 +161,7 @@ public final class BookService {
         } else if (input.rating() < 1 || input.rating() > 5) {
             errors.add(new FieldError("rating", "must be a whole number from 1 to 5"));
         }
-        String text = input.text() == null || input.text().isBlank() ? null : input.text().trim();
+        String text = input.text() == null || Text.isBlank(input.text()) ? null : Text.strip(input.text());
         if (text != null && Text.length(text) > MAX_REVIEW_LENGTH) {
             errors.add(new FieldError("text", "must be at most " + MAX_REVIEW_LENGTH + " characters"));
         } else if (text != null && Text.isUnsafe(text, true)) {
@@ -271,7 +271,7 @@ public final class BookService {
             errors.add(new FieldError(field, "is required"));
             return null;
         }
-        String text = raw.trim();
+        String text = Text.strip(raw);
         if (text.isEmpty()) {
             errors.add(new FieldError(field, "must not be blank"));
         } else if (Text.length(text) > maxLength) {

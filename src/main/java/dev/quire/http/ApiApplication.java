@@ -1,10 +1,16 @@
 package dev.quire.http;
 
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.servlet.ServletProperties;
 
 /**
@@ -13,9 +19,11 @@ import org.glassfish.jersey.servlet.ServletProperties;
  * found by scanning or auto-discovery: what is registered here is all there is.
  */
 public final class ApiApplication extends ResourceConfig {
+    private final List<?> resources;
 
     /** @param resources resource and provider instances, or classes for Jersey to instantiate */
     public ApiApplication(Collection<?> resources) {
+        this.resources = List.copyOf(resources);
         property(ServletProperties.FILTER_STATIC_CONTENT_REGEX, ApiPaths.NOT_JERSEY);
         property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -26,6 +34,10 @@ public final class ApiApplication extends ResourceConfig {
         register(Json.class);
         register(ProblemMapper.class);
         register(new RequiredBodyInterceptor());
+        register(new Utf8Bodies());
+        register(new NoContentMethods());
+        register(new QueryCheck());
+        register(new BodilessResponses());
         for (Object resource : resources) {
             if (resource instanceof Class<?> type) {
                 register(type);
@@ -33,5 +45,28 @@ public final class ApiApplication extends ResourceConfig {
                 register(resource);
             }
         }
+    }
+
+    /**
+     * The concrete media types the resources produce, as their {@code @Produces} say; the methods that produce any
+     * type (a void method, a resource that sets the type itself) take any {@code Accept} and are not listed.
+     */
+    public List<String> producedTypes() {
+        var types = new LinkedHashSet<String>();
+        for (Object resource : resources) {
+            Class<?> type = resource instanceof Class<?> c ? c : resource.getClass();
+            if (Resource.isAcceptable(type) && type.isAnnotationPresent(Path.class)) {
+                collect(Resource.from(type), types);
+            }
+        }
+        return List.copyOf(types);
+    }
+
+    private static void collect(Resource resource, Set<String> types) {
+        resource.getResourceMethods().forEach(method -> method.getProducedTypes().stream()
+                .filter(produced -> !produced.isWildcardType() && !produced.isWildcardSubtype())
+                .map(MediaType::toString)
+                .forEach(types::add));
+        resource.getChildResources().forEach(child -> collect(child, types));
     }
 }

@@ -27,6 +27,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class IdempotencyFilter extends HttpFilter {
         }
         byte[] body;
         try {
-            checkKey(key);
+            checkKey(request, key);
             body = request.getInputStream().readAllBytes();
         } catch (BodyTooLargeException tooLarge) {
             response.setHeader("Connection", "close");
@@ -149,7 +150,11 @@ public final class IdempotencyFilter extends HttpFilter {
         response.getOutputStream().write(body);
     }
 
-    private static void checkKey(String key) {
+    private static void checkKey(HttpServletRequest request, String key) {
+        // which of two keys would be the one that counts is anyone's guess: refused, like two Authorization headers
+        if (Collections.list(request.getHeaders(HEADER)).size() > 1) {
+            throw new BadParameterException(HEADER, "is given more than once; send one key");
+        }
         boolean printableAscii = key.chars().allMatch(c -> c >= 0x20 && c <= 0x7E);
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !printableAscii) {
             throw new BadParameterException(HEADER, "must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters");

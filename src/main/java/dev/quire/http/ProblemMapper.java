@@ -75,6 +75,10 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
             logUnread(request.getMethod(), path(), unread);
             return problem(408, BodyReadException.DETAIL).header("Connection", "close").build();
         }
+        var notUtf8 = causeOfType(error, Utf8Bodies.MalformedException.class);
+        if (notUtf8 != null) {
+            return problem(400, notUtf8.getMessage()).build();
+        }
         var json = causeOfType(error, JsonProcessingException.class);
         // a type Quire cannot bind (InvalidDefinitionException) is Quire's bug, not the client's: a 500 below
         if (json != null && !(json instanceof InvalidDefinitionException)) {

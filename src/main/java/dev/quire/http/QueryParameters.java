@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A resource's query parameters, read strictly: a parameter the resource does not take, one given twice, and
- * every invalid value are noted while reading, and {@link #check()} reports them all at once as a 400 naming
- * each. Nothing is silently ignored or clamped.
+ * A resource's query parameters, read strictly: a parameter the resource does not take, one given twice, one
+ * given empty ({@code author=}: leave it out to not filter), and every invalid value are noted while reading, and
+ * {@link #check()} reports them all at once as a 400 naming each. Nothing is silently ignored or clamped.
  */
 public final class QueryParameters {
     private final MultivaluedMap<String, String> values;
@@ -31,6 +31,8 @@ public final class QueryParameters {
                         accepted.stream().sorted().toList()) + ")");
             } else if (entry.getValue().size() > 1) {
                 parameters.invalid(entry.getKey(), "is given more than once");
+            } else if (entry.getValue().get(0).isEmpty()) {
+                parameters.invalid(entry.getKey(), "is empty: leave it out, or give it a value");
             }
         }
         return parameters;
@@ -40,25 +42,30 @@ public final class QueryParameters {
         errors.add(new FieldError(name, message));
     }
 
-    /** Trimmed text of at most {@code maxLength} characters, without control characters; null when absent or blank. */
+    /**
+     * Text of at most {@code maxLength} characters without control characters, stripped of white space at either
+     * end (see {@link Text#strip}); null when absent. Only white space is "must not be blank".
+     */
     public String text(String name, int maxLength) {
-        String value = values.getFirst(name);
+        String value = value(name);
         if (value == null) {
             return null;
         }
-        if (Text.length(value) > maxLength) {
+        String text = Text.strip(value);
+        if (text.isEmpty()) {
+            invalid(name, "must not be blank");
+        } else if (Text.length(text) > maxLength) {
             invalid(name, "must be at most " + maxLength + " characters");
-            return null;
-        }
-        if (Text.isUnsafe(value, false)) {
+        } else if (Text.isUnsafe(text, false)) {
             invalid(name, "must not contain control characters");
-            return null;
+        } else {
+            return text;
         }
-        return value.isBlank() ? null : value.trim();
+        return null;
     }
 
     public Boolean bool(String name) {
-        String value = values.getFirst(name);
+        String value = value(name);
         if (value == null) {
             return null;
         }
@@ -71,7 +78,7 @@ public final class QueryParameters {
 
     /** A whole number from {@code min} to {@code max}; {@code fallback} when absent. */
     public Integer integer(String name, int min, int max, Integer fallback) {
-        String value = values.getFirst(name);
+        String value = value(name);
         if (value == null) {
             return fallback;
         }
@@ -87,7 +94,7 @@ public final class QueryParameters {
 
     /** One of a fixed set of names; {@code fallback} when absent. */
     public <T> T choice(String name, T fallback, Function<String, Optional<T>> parse, String allowed) {
-        String value = values.getFirst(name);
+        String value = value(name);
         if (value == null) {
             return fallback;
         }
@@ -97,6 +104,21 @@ public final class QueryParameters {
             return fallback;
         }
         return choice.get();
+    }
+
+    /** The parameter's value, or null when it is absent or already noted as invalid (one error a parameter). */
+    private String value(String name) {
+        for (FieldError error : errors) {
+            if (error.field().equals(name)) {
+                return null;
+            }
+        }
+        return values.getFirst(name);
+    }
+
+    /** Whether nothing has been noted as invalid so far. */
+    public boolean isValid() {
+        return errors.isEmpty();
     }
 
     /** @throws BadParameterException naming every parameter noted as invalid */

@@ -68,10 +68,9 @@ public final class IdentityResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("accounts/me/password")
-    public Response changePassword(@Context HttpServletRequest request, PasswordChangeRequest body) {
+    public void changePassword(@Context HttpServletRequest request, PasswordChangeRequest body) {
         identity.changePassword(Authenticated.session(request), body.currentPassword(), body.newPassword(),
                 request.getRemoteAddr());
-        return Response.noContent().build();
     }
 
     @SignedIn
@@ -103,17 +102,15 @@ public final class IdentityResource {
     @SignedIn
     @DELETE
     @Path("sessions/me")
-    public Response signOut(@Context HttpServletRequest request) {
+    public void signOut(@Context HttpServletRequest request) {
         identity.signOut(Authenticated.session(request));
-        return Response.noContent().build();
     }
 
     @SignedIn
     @DELETE
     @Path("sessions")
-    public Response signOutEverywhere(@Context HttpServletRequest request) {
+    public void signOutEverywhere(@Context HttpServletRequest request) {
         identity.signOutEverywhere(Authenticated.session(request).accountId());
-        return Response.noContent().build();
     }
 
     public record SignUpRequest(String email, String password, String displayName) {

@@ -96,7 +96,7 @@ public final class IdentityService {
     public StartedSession signIn(Credentials credentials, String clientAddress) {
         var errors = new ArrayList<FieldError>();
         // no address or password that long can belong to an account: refused before any work or state
-        if (required("email", credentials.email(), errors) && Text.length(credentials.email().trim()) > MAX_EMAIL_LENGTH) {
+        if (required("email", credentials.email(), errors) && Text.length(Text.strip(credentials.email())) > MAX_EMAIL_LENGTH) {
             errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
         }
         if (required("password", credentials.password(), errors)
@@ -106,7 +106,7 @@ public final class IdentityService {
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        String emailKey = emailKey(credentials.email().trim());
+        String emailKey = emailKey(Text.strip(credentials.email()));
         String password = PasswordPolicy.normalize(credentials.password());
         throttle.check(emailKey, clientAddress);
         var account = store.findAccountByEmailKey(emailKey);
@@ -256,7 +256,7 @@ public final class IdentityService {
         if (!required("email", raw, errors)) {
             return null;
         }
-        String email = raw.trim();
+        String email = Text.strip(raw);
         int at = email.indexOf('@');
         if (Text.length(email) > MAX_EMAIL_LENGTH) {
             errors.add(new FieldError("email", "must be at most " + MAX_EMAIL_LENGTH + " characters"));
@@ -271,7 +271,7 @@ public final class IdentityService {
         if (!required("displayName", raw, errors)) {
             return null;
         }
-        String name = raw.trim();
+        String name = Text.strip(raw);
         if (name.isEmpty() || Text.length(name) > MAX_DISPLAY_NAME_LENGTH) {
             errors.add(new FieldError("displayName",
                     "must be 1 to " + MAX_DISPLAY_NAME_LENGTH + " characters after trimming"));

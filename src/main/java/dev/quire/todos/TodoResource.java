@@ -7,6 +7,7 @@ import dev.quire.http.Json;
 import dev.quire.http.Links;
 import dev.quire.http.MergePatch;
 import dev.quire.http.QueryParameters;
+import dev.quire.http.TakesQuery;
 import dev.quire.http.QueryString;
 import dev.quire.identity.AccountId;
 import dev.quire.identity.Authenticated;
@@ -64,6 +65,7 @@ public final class TodoResource {
     }
 
     @GET
+    @TakesQuery
     public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
         var parameters = uri.getQueryParameters();
         var query = query(parameters);
@@ -127,21 +129,21 @@ public final class TodoResource {
 
     @DELETE
     @Path("{id}")
-    public Response delete(@Context HttpServletRequest request, @PathParam("id") String id) {
+    public void delete(@Context HttpServletRequest request, @PathParam("id") String id) {
         todos.delete(owner(request), id, EntityTags.preconditions(request));
-        return Response.noContent().build();
     }
 
     /** {@code DELETE /api/todos?completed=true} clears the completed todos; nothing else deletes in bulk. */
     @DELETE
-    public Response deleteCompleted(@Context HttpServletRequest request, @Context UriInfo uri) {
-        var parameters = uri.getQueryParameters();
-        if (!parameters.keySet().equals(Set.of("completed")) || !List.of("true").equals(parameters.get("completed"))) {
-            throw new BadParameterException("completed", "must be true: DELETE " + COLLECTION
+    @TakesQuery
+    public void deleteCompleted(@Context HttpServletRequest request, @Context UriInfo uri) {
+        var parameters = QueryParameters.of(uri.getQueryParameters(), Set.of("completed"));
+        if (!Boolean.TRUE.equals(parameters.bool("completed")) && parameters.isValid()) {
+            parameters.invalid("completed", "must be true: DELETE " + COLLECTION
                     + "?completed=true clears the completed todos, and nothing else deletes more than one");
         }
+        parameters.check();
         todos.deleteCompleted(owner(request));
-        return Response.noContent().build();
     }
 
     private static AccountId owner(HttpServletRequest request) {

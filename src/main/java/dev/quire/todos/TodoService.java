@@ -192,7 +192,7 @@ public final class TodoService {
             errors.add(new FieldError("title", "is required"));
             return null;
         }
-        String title = raw.trim();
+        String title = Text.strip(raw);
         if (title.isEmpty()) {
             errors.add(new FieldError("title", "must not be blank"));
         } else if (Text.length(title) > MAX_TITLE_LENGTH) {

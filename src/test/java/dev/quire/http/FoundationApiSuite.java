@@ -598,14 +598,14 @@ abstract class FoundationApiSuite {
     class AccessLog {
         @Test
         void aRequestWritesOneJsonLineWithEveryField() {
-            var response = http.request("GET", "/api?debug=1").header("User-Agent", "quire-tests/1.0").send();
+            var response = http.request("GET", "/health/live?debug=1").header("User-Agent", "quire-tests/1.0").send();
 
             var lines = stdout.awaitAccessLines(firstLine, response.requestId());
             assertThat(lines).hasSize(1);
             JsonNode line = lines.get(0);
             assertThat(line.path("timestamp").asText()).isNotBlank();
             assertThat(line.path("method").asText()).isEqualTo("GET");
-            assertThat(line.path("path").asText()).isEqualTo("/api");
+            assertThat(line.path("path").asText()).isEqualTo("/health/live");
             assertThat(line.path("query").asText()).isEqualTo("debug=1");
             assertThat(line.path("status").asInt()).isEqualTo(200);
             assertThat(line.path("durationMs").isIntegralNumber()).isTrue();
