@@ -155,6 +155,43 @@ class OpenApiDocumentTest {
         }
     }
 
+    /**
+     * A client generated from the document sends, as Accept, the media types the operation's responses declare: for
+     * an operation whose success has no body that is only application/problem+json. Accept never refuses such an
+     * operation (its answer has no body to negotiate), and no operation refuses the types it declares.
+     */
+    @Test
+    void everyOperationTakesTheAcceptHeaderItsOwnResponsesDeclare() {
+        for (var operation : contract.operations()) {
+            var declared = new TreeSet<String>();
+            var successBodies = new TreeSet<String>();
+            operation.node().path("responses").properties().forEach(response -> contract.resolve(response.getValue())
+                    .path("content").fieldNames().forEachRemaining(type -> {
+                        declared.add(type);
+                        if (response.getKey().startsWith("2")) {
+                            successBodies.add(type);
+                        }
+                    }));
+            var accepts = new ArrayList<String>(List.of(String.join(", ", declared)));
+            if (successBodies.isEmpty()) {
+                accepts.addAll(declared);
+                accepts.add("application/json;q=0");
+            }
+            for (String accept : accepts) {
+                var request = http.request(operation.method(), example(operation)).header("Accept", accept);
+                var body = contract.resolve(operation.node().path("requestBody")).path("content");
+                if (!body.isEmpty()) {
+                    request.header("Content-Type", body.fieldNames().next()).body("{}");
+                }
+
+                var response = request.send();
+
+                assertThat(response.status()).as(operation.key() + " with Accept: " + accept + ": " + response)
+                        .isNotEqualTo(406);
+            }
+        }
+    }
+
     @Test
     void theDocumentNamesThisDeploymentAndTheRunningVersion() {
         var document = contract.document();

@@ -20,7 +20,8 @@ final class BadInputCatalogue {
     /** Who writes the answer. */
     enum Answerer { APPLICATION, CONTAINER }
 
-    record Row(String family, String name, int status, Answerer answerer, RawRequest request) {
+    /** @param mentions text the problem's detail or errors must contain (what it names), or null */
+    record Row(String family, String name, int status, Answerer answerer, RawRequest request, String mentions) {
         @Override
         public String toString() {
             return family + ": " + name + " -> " + status + (answerer == Answerer.CONTAINER ? " (container)" : "");
@@ -50,6 +51,7 @@ final class BadInputCatalogue {
         todos(rows);
         books(rows);
         reviews(rows);
+        conformance(rows);
         return List.copyOf(rows);
     }
 
@@ -443,16 +445,165 @@ final class BadInputCatalogue {
         t.app("PATCH on a review", 405, patch(REVIEW).signedIn().json("{\"rating\":1}"));
     }
 
+    /**
+     * What third-party tools found (issue 14): media-type headers Jersey would answer with a bare 400, negotiation
+     * that ignored q=0 or relabelled the charset, parser internals in details, lenient UTF-8, Unicode white space
+     * passing "not blank", duplicate keys and parameters taken silently. Each in the family of the route it uses.
+     */
+    private static void conformance(List<Row> rows) {
+        var todos = new Table(rows, "todos");
+        var books = new Table(rows, "books");
+        var accounts = new Table(rows, "accounts");
+        var sessions = new Table(rows, "sessions");
+        var reviews = new Table(rows, "reviews");
+        String todo = "{\"title\":\"a\"}";
+        // a Content-Type that is not a media type, on a request with a body
+        for (String type : List.of("", "/", "a/b; x", "application/json; charset", "application/json; charset=\"utf-8",
+                "application/json;;q", "*/*", "application/json x")) {
+            todos.app("create: Content-Type \"" + type + "\"", 400, post("/api/todos").signedIn()
+                    .header("Content-Type", type).body(todo), "Content-Type");
+        }
+        todos.app("create: two Content-Type headers", 400, post("/api/todos").signedIn()
+                .header("Content-Type", "application/json").header("Content-Type", "application/json").body(todo),
+                "Content-Type");
+        todos.app("create: JSON labelled charset=iso-8859-1", 415, post("/api/todos").signedIn()
+                .header("Content-Type", "application/json; charset=iso-8859-1").body(todo), "UTF-8");
+        books.app("patch: merge patch labelled charset=utf-16", 415, patch(BOOK).signedIn()
+                .header("Content-Type", "application/merge-patch+json; charset=utf-16").body("{\"year\":1999}"), "UTF-8");
+        // an Accept header that is not a list of media ranges, on any route Jersey serves
+        for (String accept : List.of("/", "json", "application/json;q=2", "application/json;q=abc", "text/*;q=0.5;level=1",
+                "application/json;q=0.5;q=0.4", "*/json", "application/json, ;q=1")) {
+            books.app("list: Accept \"" + accept + "\"", 400, get("/api/books").header("Accept", accept), "Accept");
+        }
+        accounts.app("me: Accept that is no media range", 400, get("/api/accounts/me").signedIn().header("Accept", "/"),
+                "Accept");
+        // what the client excludes is excluded; a charset other than UTF-8 matches nothing Quire writes
+        for (String accept : List.of("application/json;q=0", "*/*;q=0", "application/json;q=0, */*",
+                "application/json; charset=utf-16", "application/json; charset=iso-8859-1", "application/problem+json",
+                "text/html, application/xml;q=0.9")) {
+            books.app("book: Accept \"" + accept + "\"", 406, get(BOOK).header("Accept", accept));
+        }
+        todos.app("create: Accept application/json;q=0 (nothing is created)", 406, post("/api/todos").signedIn()
+                .header("Accept", "application/json;q=0").json(todo));
+        accounts.app("sign-up: Accept */*;q=0 (no account is made)", 406, post("/api/accounts").header("Accept", "*/*;q=0")
+                .json(account("q0@example.com")));
+        // the parser's options and classes never reach the client: the detail says what is wrong, and where
+        String parserWords = "line 1";
+        todos.app("create: NaN", 400, post("/api/todos").signedIn().json("{\"title\":\"a\",\"order\":NaN}"), "NaN");
+        todos.app("create: Infinity", 400, post("/api/todos").signedIn().json("{\"title\":\"a\",\"order\":-Infinity}"),
+                "Infinity");
+        todos.app("create: +1", 400, post("/api/todos").signedIn().json("{\"title\":\"a\",\"order\":+1}"), "'+'");
+        todos.app("create: a leading zero", 400, post("/api/todos").signedIn().json("{\"title\":\"a\",\"order\":01}"),
+                parserWords);
+        todos.app("create: a comment", 400, post("/api/todos").signedIn().json("{\"title\":\"a\" /* why */}"),
+                "comments");
+        todos.app("create: a line comment", 400, post("/api/todos").signedIn().json("{\"title\":\"a\"} // why"),
+                parserWords);
+        todos.app("create: single quotes", 400, post("/api/todos").signedIn().json("{'title':'a'}"), "double quotes");
+        todos.app("create: an unquoted field name", 400, post("/api/todos").signedIn().json("{title:\"a\"}"),
+                parserWords);
+        todos.app("create: a trailing comma", 400, post("/api/todos").signedIn().json("{\"title\":\"a\",}"),
+                parserWords);
+        todos.app("create: a second document", 400, post("/api/todos").signedIn().json("{\"title\":\"a\"} {}"),
+                parserWords);
+        todos.app("create: a bad escape", 400, post("/api/todos").signedIn().json("{\"title\":\"a\\q\"}"), "escape");
+        todos.app("create: a raw tab in a string", 400, post("/api/todos").signedIn().json("{\"title\":\"a\tb\"}"),
+                parserWords);
+        todos.app("create: objects nested 1,001 deep", 400, post("/api/todos").signedIn()
+                .json("{\"a\":".repeat(1001) + "1" + "}".repeat(1001)), "1000 levels");
+        todos.app("create: a number of 1,200 digits", 400, post("/api/todos").signedIn()
+                .json("{\"title\":\"a\",\"order\":" + "9".repeat(1200) + "}"), "digits");
+        // JSON is UTF-8, strictly: overlong forms, surrogates, code points past U+10FFFF, cut-short sequences
+        byte[][] notUtf8 = {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+            {(byte) 0xC1, (byte) 0xBF}, {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}};
+        for (byte[] bytes : notUtf8) {
+            todos.app("create: " + hex(bytes) + " in the title", 400, post("/api/todos").signedIn()
+                    .header("Content-Type", "application/json").body(concat("{\"title\":\"a", bytes, "b\"}")), "UTF-8");
+        }
+        books.app("create: " + hex(notUtf8[0]) + " in the author", 400, post("/api/books").signedIn()
+                .header("Content-Type", "application/json").body(concat("{\"title\":\"a\",\"author\":\"", notUtf8[0],
+                        "\"}")), "UTF-8");
+        todos.app("create: UTF-16 without a BOM", 400, post("/api/todos").signedIn()
+                .header("Content-Type", "application/json").body(todo.getBytes(StandardCharsets.UTF_16LE)), "UTF-8");
+        // Unicode white space is white space: a title of it is blank; a control character is refused, not stripped
+        for (String space : List.of("\\u3000", "\\u00a0", "\\u2003", "\\u202f", "\\u200b", "\\ufeff", " \\t\\n ")) {
+            todos.app("create: a title of " + space, 422, post("/api/todos").signedIn()
+                    .json("{\"title\":\"" + space + "\"}"), "title");
+            books.app("create: an author of " + space, 422, post("/api/books").signedIn()
+                    .json("{\"title\":\"a\",\"author\":\"" + space + "\"}"), "author");
+        }
+        books.app("create: a title of \\u3000", 422, post("/api/books").signedIn()
+                .json("{\"title\":\"\\u3000\",\"author\":\"b\"}"), "title");
+        books.app("patch: a genre of \\u00a0", 422, patch(BOOK).signedIn().json("{\"genre\":\"\\u00a0\"}"), "genre");
+        accounts.app("sign-up: a displayName of \\u3000", 422, post("/api/accounts").json(
+                "{\"email\":\"ws@example.com\",\"password\":\"long enough pass\",\"displayName\":\"\\u3000\"}"),
+                "displayName");
+        accounts.app("rename: a displayName of \\u2003\\u00a0", 422, patch("/api/accounts/me").signedIn()
+                .json("{\"displayName\":\"\\u2003\\u00a0\"}"), "displayName");
+        todos.app("create: a control character at the end of the title", 422, post("/api/todos").signedIn()
+                .json("{\"title\":\"b\\u0007\"}"), "control");
+        todos.app("create: a control character at the start of the title", 422, post("/api/todos").signedIn()
+                .json("{\"title\":\"\\u001bb\"}"), "control");
+        reviews.app("create: a review text of a control character", 422, post(REVIEWS).signedIn()
+                .json("{\"rating\":3,\"text\":\"\\u0000\"}"), "text");
+        // one header, one meaning
+        todos.app("create: two Idempotency-Key headers", 400, post("/api/todos").signedIn()
+                .header("Idempotency-Key", "one").header("Idempotency-Key", "two").json(todo), "Idempotency-Key");
+        sessions.app("sign-out: two Authorization headers", 401, RawRequest.of("DELETE", "/api/sessions/me").signedIn()
+                .signedIn());
+        // parameters: the one at fault is named; empty is not absent; a route that takes none takes none
+        todos.app("clear: completed=true and q", 400, RawRequest.of("DELETE", "/api/todos?completed=true&q=x").signedIn(),
+                "q is not a parameter here");
+        todos.app("clear: completed given twice", 400, RawRequest.of("DELETE", "/api/todos?completed=true&completed=true")
+                .signedIn(), "more than once");
+        todos.app("clear: completed=yes", 400, RawRequest.of("DELETE", "/api/todos?completed=yes").signedIn(),
+                "true or false");
+        for (String empty : List.of("completed=", "sort=", "cursor=", "q=", "limit=")) {
+            todos.app("list: " + empty, 400, get("/api/todos?" + empty).signedIn(), empty.replace("=", ""));
+        }
+        todos.app("list: q of white space", 400, get("/api/todos?q=%E3%80%80").signedIn(), "blank");
+        for (String empty : List.of("author=", "genre=", "q=", "year_min=", "sort=", "page=", "per_page=")) {
+            books.app("list: " + empty, 400, get("/api/books?" + empty), empty.replace("=", ""));
+        }
+        books.app("list: author of white space", 400, get("/api/books?author=%20%09"), "blank");
+        reviews.app("list: page=", 400, get(REVIEWS + "?page="), "page");
+        books.app("book: a query parameter", 400, get(BOOK + "?expand=reviews"), "expand");
+        books.app("delete: a query parameter", 400, RawRequest.of("DELETE", BOOK + "?force=true").signedIn(), "force");
+        todos.app("todo: a query parameter", 400, get(TODO + "?fields=title").signedIn(), "fields");
+        todos.app("delete: a query parameter", 400, RawRequest.of("DELETE", TODO + "?x=").signedIn(), "x");
+        accounts.app("me: a query parameter", 400, get("/api/accounts/me?debug=1").signedIn(), "debug");
+        accounts.app("sign-up: a query parameter", 400, post("/api/accounts?admin=true").json(account("qp@example.com")),
+                "admin");
+        sessions.app("sign-in: a query parameter", 400, post("/api/sessions?remember=1")
+                .json("{\"email\":\"{email}\",\"password\":\"" + PASSWORD + "\"}"), "remember");
+        reviews.app("review: a query parameter", 400, get(REVIEW + "?x=1"), "x");
+    }
+
+    private static String hex(byte[] bytes) {
+        var text = new StringBuilder();
+        for (byte b : bytes) {
+            text.append(String.format("\\x%02X", b & 0xFF));
+        }
+        return text.toString();
+    }
+
     static final String PASSWORD = dev.quire.support.Identities.PASSWORD;
 
     /** Adds rows of one route family. */
     private record Table(List<Row> rows, String family) {
         void app(String name, int status, RawRequest request) {
-            rows.add(new Row(family, name, status, Answerer.APPLICATION, request));
+            rows.add(new Row(family, name, status, Answerer.APPLICATION, request, null));
+        }
+
+        /** A row whose problem must name something: the parameter, header or field at fault. */
+        void app(String name, int status, RawRequest request, String mentions) {
+            rows.add(new Row(family, name, status, Answerer.APPLICATION, request, mentions));
         }
 
         void container(String name, int status, RawRequest request) {
-            rows.add(new Row(family, name, status, Answerer.CONTAINER, request));
+            rows.add(new Row(family, name, status, Answerer.CONTAINER, request, null));
         }
     }
 

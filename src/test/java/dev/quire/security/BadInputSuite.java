@@ -40,7 +40,10 @@ abstract class BadInputSuite {
     /** Text that would mean an answer shows Quire's insides: a trace, a class or package, SQL, a driver. */
     static final List<String> LEAKS = List.of("Exception", "\tat ", "at dev.", "dev.quire", "java.", "javax.",
             "jakarta.", "org.h2", "org.postgresql", "org.glassfish", "org.eclipse", "com.fasterxml", "com.zaxxer",
-            "org.flywaydb", "SELECT", "INSERT", "UPDATE ", "DELETE FROM", "syntax error", "SQLState", "Caused by");
+            "org.flywaydb", "SELECT", "INSERT", "UPDATE ", "DELETE FROM", "syntax error", "SQLState", "Caused by",
+            // the JSON parser's own words: its options, limits and character dumps
+            "JsonReadFeature", "StreamReadConstraints", "Feature '", "ALLOW_", "enable `", "`", "CTRL-CHAR", "(code ",
+            "Source:", "Jackson", "jackson");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -111,6 +114,10 @@ abstract class BadInputSuite {
         assertThat(problem.path("title").asText()).as(row.toString()).isNotBlank();
         assertThat(problem.path("detail").asText()).as(row.toString()).isNotBlank();
         assertThat(problem.path("requestId").asText()).as(row.toString()).isEqualTo(requestId);
+        if (row.mentions() != null) {
+            assertThat(problem.path("detail").asText() + " " + problem.path("errors"))
+                    .as(row + ": the problem names what is wrong").contains(row.mentions());
+        }
         assertThat(response.header("X-Request-Id")).as(row.toString()).isEqualTo(requestId);
         if (row.status() == 405) {
             assertThat(response.header("Allow")).as(row + ": 405 says what is allowed").isNotBlank();
