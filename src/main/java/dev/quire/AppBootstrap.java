@@ -15,6 +15,7 @@ import dev.quire.http.AuthTokenFilter;
 import dev.quire.http.BodyLimitFilter;
 import dev.quire.http.CorsFilter;
 import dev.quire.http.ErrorPageServlet;
+import dev.quire.http.ForwardedHeadersFilter;
 import dev.quire.http.IdempotencyFilter;
 import dev.quire.http.MediaTypeFilter;
 import dev.quire.http.RateLimitFilter;
@@ -156,6 +157,11 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "metrics", requestMetrics, requests);
         addFilter(context, "accessLog", new AccessLogFilter(), requestsAndErrors);
         addFilter(context, "securityHeaders", new SecurityHeadersFilter(), requestsAndErrors);
+        // inside the request id, the access log and the security headers, so that a request refused for a forwarded
+        // header it cannot read still has its id, its access line and a complete problem answer (the access line
+        // learns the client's address from it through a request attribute); ahead of everything that looks at the
+        // client (CORS preflights' access lines, the rate limits, the sign-in limit) or builds a URI (Jersey)
+        addFilter(context, "forwardedHeaders", new ForwardedHeadersFilter(config.trustedProxies()), requestsAndErrors);
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
         var rateLimiter = new RateLimiter();
         // per address before authentication: made-up tokens are refused before each costs a database lookup

@@ -1,6 +1,7 @@
 package dev.quire;
 
 import dev.quire.db.DatabaseSettings;
+import dev.quire.http.TrustedProxies;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ public record AppConfig(
         boolean demoData,
         String metricsToken,
         int rateLimit,
-        int signUpLimit) {
+        int signUpLimit,
+        TrustedProxies trustedProxies) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -51,8 +53,10 @@ public record AppConfig(
     static final String METRICS_TOKEN = "QUIRE_METRICS_TOKEN";
     static final String RATE_LIMIT = "QUIRE_RATE_LIMIT";
     static final String SIGNUP_LIMIT = "QUIRE_SIGNUP_LIMIT";
+    static final String TRUSTED_PROXIES = "QUIRE_TRUSTED_PROXIES";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
-            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT);
+            MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT,
+            TRUSTED_PROXIES);
     private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
@@ -74,7 +78,8 @@ public record AppConfig(
         return "AppConfig[database=" + database + ", corsOrigins=" + corsOrigins + ", maxBodyBytes=" + maxBodyBytes
                 + ", logFormat=" + logFormat + ", sessionTtl=" + sessionTtl + ", signInLimit=" + signInLimit
                 + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)")
-                + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + "]";
+                + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + ", trustedProxies=" + trustedProxies
+                + "]";
     }
 
     /**
@@ -133,7 +138,9 @@ public record AppConfig(
                 // requests a minute per client address and per account on the whole API; 0 switches it off
                 (int) reader.number(RATE_LIMIT, 1200, 0, 1_000_000),
                 // sign-ups a minute per client address: each makes an account and a password hash; never off
-                (int) reader.number(SIGNUP_LIMIT, 10, 1, 100_000));
+                (int) reader.number(SIGNUP_LIMIT, 10, 1, 100_000),
+                // none: forwarded headers are anyone's to write until the operator names the proxies
+                reader.trustedProxies(TRUSTED_PROXIES));
         reader.failOnProblems();
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=0")) {
@@ -283,6 +290,19 @@ public record AppConfig(
                 origins.add(origin);
             }
             return origins;
+        }
+
+        TrustedProxies trustedProxies(String key) {
+            String value = raw(key);
+            if (value == null) {
+                return TrustedProxies.none();
+            }
+            try {
+                return TrustedProxies.parse(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(key + " must be comma-separated IP addresses and CIDR ranges: " + e.getMessage());
+                return TrustedProxies.none();
+            }
         }
 
         void failOnProblems() {

@@ -182,4 +182,24 @@ class AppConfigTest {
                 .hasMessageContaining("QUIRE_METRICS_TOKEN must be at least 16 characters")
                 .hasMessageNotContaining("short-secret");
     }
+
+    @Test
+    void noProxyIsTrustedUnlessNamed() {
+        assertThat(AppConfig.from(Map.of()).trustedProxies().isEmpty()).isTrue();
+
+        var config = AppConfig.from(Map.of("QUIRE_TRUSTED_PROXIES", "10.0.0.5, 172.18.0.0/16,fd00::/8"));
+
+        assertThat(config.trustedProxies().isEmpty()).isFalse();
+        assertThat(config.toString()).contains("trustedProxies=10.0.0.5,172.18.0.0/16,fd00::/8");
+    }
+
+    @Test
+    void badTrustedProxiesStopTheStartWithEveryBadEntryAndEveryOtherBadKeyNamed() {
+        assertThatThrownBy(() -> AppConfig.from(Map.of(
+                "QUIRE_TRUSTED_PROXIES", "10.0.0.5, haproxy, 10.0.0.1/8, 2001:db8::/129",
+                "QUIRE_RATE_LIMIT", "many")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContainingAll("QUIRE_TRUSTED_PROXIES must be comma-separated IP addresses and CIDR ranges",
+                        "\"haproxy\"", "did you mean 10.0.0.0/8?", "\"2001:db8::/129\"", "QUIRE_RATE_LIMIT");
+    }
 }

@@ -9,6 +9,7 @@ import dev.quire.support.Container.Distribution;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.PostgresServer;
+import dev.quire.support.RawHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,9 +60,10 @@ class ScaleOutIT {
         if (!Files.isExecutable(HAPROXY)) {
             throw new IllegalStateException(HAPROXY + " is missing (Debian: apt-get install haproxy; .ci/run installs it)");
         }
-        // everything reaches Quire from HAProxy's address: the per-address limits would count all clients as one
+        // the test's clients are all 127.0.0.1: the per-address limits would count them as one. HAProxy is
+        // 127.0.0.1 too, and trusted, as compose.scale.yaml trusts its balancer
         var settings = Map.of("QUIRE_DB_URL", PostgresServer.shared().createDatabase(), "QUIRE_SIGNIN_LIMIT", "1000",
-                "QUIRE_RATE_LIMIT", "0");
+                "QUIRE_RATE_LIMIT", "0", "QUIRE_TRUSTED_PROXIES", "127.0.0.1");
         var first = CompletableFuture.supplyAsync(() -> Container.start(Distribution.JETTY_12, settings));
         var second = CompletableFuture.supplyAsync(() -> Container.start(Distribution.JETTY_12, settings));
         one = first.get(3, TimeUnit.MINUTES);
@@ -161,6 +164,37 @@ class ScaleOutIT {
         long onTwo = two.jsonLines(ScaleOutIT::spreadRequest).size();
         assertThat(onOne + onTwo).isEqualTo(20);
         assertThat(onOne).isEqualTo(10); // round-robin; HAProxy's health checks go their own way
+    }
+
+    /**
+     * The shipped haproxy.cfg tells Quire who the client is and which scheme it used, and drops the forwarded
+     * headers the client made up: Quire sees the client's own address and the Host it asked for.
+     */
+    @Test
+    void theBalancerPassesOnTheClientsAddressAndNothingTheClientMadeUp() throws InterruptedException {
+        String body = "{\"title\":\"Via HAProxy\"}";
+        // from 127.0.0.2: a client of its own to HAProxy, which reaches Quire from 127.0.0.1
+        var created = RawHttp.exchange(balancerPort, "127.0.0.2", out -> out.write(RawHttp.ascii(
+                "POST /api/todos HTTP/1.1\r\nHost: 127.0.0.1:" + balancerPort + "\r\nAuthorization: " + ada.bearer()
+                        + "\r\nX-Request-Id: forwarded-through-haproxy\r\nX-Forwarded-For: 203.0.113.66"
+                        + "\r\nX-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Port: 444"
+                        + "\r\nForwarded: for=198.51.100.1;proto=https;host=evil.example"
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                        + "\r\nConnection: close\r\n\r\n" + body)));
+        Thread.sleep(500); // an access line is written just after its response is sent
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.header("Location")).startsWith("http://127.0.0.1:" + balancerPort + "/api/todos/todo_");
+        var lines = new ArrayList<JsonNode>(one.jsonLines(ScaleOutIT::throughHaproxy));
+        lines.addAll(two.jsonLines(ScaleOutIT::throughHaproxy));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).path("remoteAddress").asText()).isEqualTo("127.0.0.2");
+        assertThat(lines.get(0).path("proxyAddress").asText()).isEqualTo("127.0.0.1");
+    }
+
+    private static boolean throughHaproxy(JsonNode line) {
+        return "quire.access".equals(line.path("logger").asText())
+                && line.path("requestId").asText().equals("forwarded-through-haproxy");
     }
 
     private static boolean spreadRequest(JsonNode line) {

@@ -30,6 +30,11 @@ public final class AccessLogFilter extends HttpFilter {
     public static final String LOGGER = "quire.access";
     /** Request attribute under which an authenticating filter leaves the caller's account id for this line. */
     public static final String ACCOUNT_ID_ATTRIBUTE = AccessLogFilter.class.getName() + ".accountId";
+    /**
+     * Request attribute under which {@link ForwardedHeadersFilter}, further in, leaves the client's address that a
+     * trusted proxy reported; the line then names the proxy as {@code proxyAddress}.
+     */
+    static final String CLIENT_ADDRESS_ATTRIBUTE = AccessLogFilter.class.getName() + ".clientAddress";
     private static final String SEEN_ATTRIBUTE = AccessLogFilter.class.getName() + ".seen";
     private static final int MAX_USER_AGENT = 256;
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
@@ -73,7 +78,7 @@ public final class AccessLogFilter extends HttpFilter {
 
     private static void logRequest(HttpServletRequest request, int status, long bytes, long nanos) {
         long durationMs = nanos / 1_000_000;
-        var fields = new ArrayList<Object>(10);
+        var fields = new ArrayList<Object>(11);
         fields.add(value("method", request.getMethod()));
         fields.add(value("path", request.getRequestURI()));
         fields.add(value("status", status));
@@ -82,7 +87,11 @@ public final class AccessLogFilter extends HttpFilter {
             fields.add(keyValue("query", redacted(request.getQueryString())));
         }
         fields.add(keyValue("responseBytes", bytes));
-        fields.add(keyValue("remoteAddress", request.getRemoteAddr()));
+        Object client = request.getAttribute(CLIENT_ADDRESS_ATTRIBUTE);
+        fields.add(keyValue("remoteAddress", client != null ? client.toString() : request.getRemoteAddr()));
+        if (client != null && !client.equals(request.getRemoteAddr())) {
+            fields.add(keyValue("proxyAddress", request.getRemoteAddr()));
+        }
         String agent = request.getHeader("User-Agent");
         if (agent != null) {
             fields.add(keyValue("userAgent", agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent));

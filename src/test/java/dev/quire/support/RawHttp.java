@@ -52,7 +52,8 @@ public final class RawHttp {
         return exchange(server.port(), fromAddress, request);
     }
 
-    private static Response exchange(int port, String fromAddress, Writer request) {
+    /** As {@link #exchange(TestServer, String, Writer)}, with a server (or a proxy) on this loopback port. */
+    public static Response exchange(int port, String fromAddress, Writer request) {
         try (var socket = fromAddress == null
                 ? new Socket("127.0.0.1", port)
                 : new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(fromAddress), 0)) {
