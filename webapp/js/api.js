@@ -128,11 +128,11 @@ function finished() {
     }
 }
 
-/** An href with query parameters added; empty and blank values are left out (Quire refuses them). */
+/** An href with query parameters added; empty values are left out. */
 export function withQuery(href, parameters) {
     const url = new URL(href, document.baseURI);
     for (const [name, value] of Object.entries(parameters)) {
-        if (value !== undefined && value !== null && String(value).trim() !== '') {
+        if (value !== undefined && value !== null && value !== '') {
             url.searchParams.set(name, value);
         }
     }

@@ -55,7 +55,7 @@ export async function renderBooks(view, parameters) {
 function listHash(query) {
     const parameters = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
-        if (value !== undefined && value !== null && String(value).trim() !== '') {
+        if (value !== undefined && value !== null && value !== '') {
             parameters.set(name, value);
         }
     }
