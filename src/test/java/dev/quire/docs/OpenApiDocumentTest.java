@@ -61,10 +61,12 @@ class OpenApiDocumentTest {
             new ChainAddition("under /api, AuthTokenFilter refuses a failing bearer token (public routes too) and"
                     + " looks a token up in the database, and RateLimitFilter limits every request and describes"
                     + " the limits on every answer while QUIRE_RATE_LIMIT is not 0 (so the headers are optional)",
-                    Served::underApi, Set.of("401", "429", "503"), Map.of("RateLimit", false, "RateLimit-Policy", false)),
+                    Served::underApi, Set.of("401", "429", "503"),
+                    Map.of("RateLimit", false, "RateLimit-Policy", false)),
             new ChainAddition("a request body: BodyLimitFilter's 413, and Jersey's 415 and 400 for its Content-Type",
                     served -> !served.route().consumes().isEmpty(), Set.of("400", "413", "415"), Map.of()),
-            new ChainAddition("an answer with a body in the media types the route names: 406 when Accept rules them out",
+            new ChainAddition("an answer with a body in the media types the route names: 406 when Accept rules them"
+                    + " out",
                     served -> served.answersWithABody() && !served.route().produces().isEmpty(), Set.of("406"),
                     Map.of()));
     /** What only the chain adds: where no row gives them, the document must not list them either. */
