@@ -52,7 +52,10 @@ public final class OpenApiResource {
         try {
             var document = (ObjectNode) YAML.readTree(ServedFile.read(SOURCE));
             document.withObject("/info").put("version", version);
-            document.putArray("servers").addObject().put("url", contextPath.isEmpty() ? "/" : contextPath);
+            // the one server keeps what openapi.yaml says of it (its description, x-internal); only its URL is ours
+            var servers = document.withArray("/servers");
+            var server = servers.isEmpty() ? servers.addObject() : (ObjectNode) servers.get(0);
+            server.put("url", contextPath.isEmpty() ? "/" : contextPath);
             return Json.mapper().writeValueAsBytes(document);
         } catch (IOException e) {
             throw new UncheckedIOException("openapi.yaml is not valid YAML", e);

@@ -14,8 +14,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +38,40 @@ class OpenApiDocumentTest {
     private static final String OPTIONAL_BEARER = "[{},{\"bearerAuth\":[]}]";
     /** /metrics: open, unless QUIRE_METRICS_TOKEN is set (not a session token). */
     private static final String OPTIONAL_METRICS_TOKEN = "[{},{\"metricsToken\":[]}]";
+
+    /**
+     * What the filter chain and Jersey add to the answers of the operations a row applies to, whatever their
+     * resources do: statuses the operation may answer, and headers on every one of its responses (name: required).
+     */
+    private record ChainAddition(String why, Predicate<Served> appliesTo, Set<String> statuses,
+            Map<String, Boolean> headers) {}
+
+    /** A documented operation with the route that serves it. */
+    private record Served(OpenApiContract.Operation operation, RouteRecorder.Route route, boolean answersWithABody) {
+        boolean underApi() {
+            return operation.path().equals("/api") || operation.path().startsWith("/api/");
+        }
+    }
+
+    private static final List<ChainAddition> CHAIN = List.of(
+            new ChainAddition("RequestIdFilter names every answer; CorsFilter allows the origins QUIRE_CORS_ORIGINS"
+                    + " names (optional: off by default); Jersey refuses a malformed Accept on every route; anything"
+                    + " may fail", served -> true, Set.of("400", "500"),
+                    Map.of("X-Request-Id", true, "Access-Control-Allow-Origin", false)),
+            new ChainAddition("under /api, AuthTokenFilter refuses a failing bearer token (public routes too) and"
+                    + " looks a token up in the database, and RateLimitFilter limits every request and describes"
+                    + " the limits on every answer while QUIRE_RATE_LIMIT is not 0 (so the headers are optional)",
+                    Served::underApi, Set.of("401", "429", "503"),
+                    Map.of("RateLimit", false, "RateLimit-Policy", false)),
+            new ChainAddition("a request body: BodyLimitFilter's 413, and Jersey's 415 and 400 for its Content-Type",
+                    served -> !served.route().consumes().isEmpty(), Set.of("400", "413", "415"), Map.of()),
+            new ChainAddition("an answer with a body in the media types the route names: 406 when Accept rules them"
+                    + " out",
+                    served -> served.answersWithABody() && !served.route().produces().isEmpty(), Set.of("406"),
+                    Map.of()));
+    /** What only the chain adds: where no row gives them, the document must not list them either. */
+    private static final Set<String> ONLY_FROM_THE_CHAIN = Set.of("406", "429", "RateLimit", "RateLimit-Policy",
+            "Access-Control-Allow-Origin");
 
     private final RouteRecorder recorder = new RouteRecorder();
     private TestServer server;
@@ -139,6 +176,54 @@ class OpenApiDocumentTest {
     }
 
     @Test
+    void everyOperationListsTheStatusesAndHeadersTheChainAddsToItsAnswers() {
+        var faults = new ArrayList<String>();
+        for (var operation : contract.operations()) {
+            var served = new Served(operation, servedRoute(operation), answersWithABody(operation));
+            var statuses = new TreeSet<String>();
+            var headers = new TreeMap<String, Boolean>();
+            CHAIN.stream().filter(row -> row.appliesTo().test(served)).forEach(row -> {
+                statuses.addAll(row.statuses());
+                headers.putAll(row.headers());
+            });
+            var responses = operation.node().path("responses");
+            var listed = new TreeSet<String>();
+            responses.fieldNames().forEachRemaining(listed::add);
+
+            for (String status : statuses) {
+                if (!listed.contains(status)) {
+                    faults.add(operation.key() + " does not list " + status);
+                }
+            }
+            for (String status : listed) {
+                if (ONLY_FROM_THE_CHAIN.contains(status) && !statuses.contains(status)) {
+                    faults.add(operation.key() + " lists " + status + ", which it never answers");
+                }
+            }
+            for (String status : listed) {
+                var declared = contract.resolve(responses.path(status)).path("headers");
+                headers.forEach((name, required) -> {
+                    var header = contract.resolve(declared.path(name));
+                    if (header.isMissingNode()) {
+                        faults.add(operation.key() + " " + status + " does not declare " + name);
+                    } else if (header.path("required").asBoolean() != required) {
+                        faults.add(operation.key() + " " + status + ": " + name + " should "
+                                + (required ? "" : "not ") + "be required");
+                    }
+                });
+                declared.fieldNames().forEachRemaining(name -> {
+                    if (ONLY_FROM_THE_CHAIN.contains(name) && !headers.containsKey(name)) {
+                        faults.add(operation.key() + " " + status + " declares " + name + ", which it never sends");
+                    }
+                });
+            }
+        }
+
+        assertThat(contract.operations()).hasSizeGreaterThan(25);
+        assertThat(faults).as("what the filter chain adds, against the document").isEmpty();
+    }
+
+    @Test
     void everyDocumentedOperationReachesARoute() {
         for (var operation : contract.operations()) {
             var request = http.request(operation.method(), example(operation));
@@ -237,7 +322,7 @@ class OpenApiDocumentTest {
         for (var parameter : parameters) {
             var resolved = contract.resolve(parameter);
             if (resolved.path("in").asText().equals("path")) {
-                var schema = resolved.path("schema");
+                var schema = contract.resolve(resolved.path("schema"));
                 var sample = schema.path("examples").path(0).isMissingNode()
                         ? schema.path("enum").path(0) : schema.path("examples").path(0);
                 values.put(resolved.path("name").asText(), sample.isMissingNode() ? "x" : sample.asText());
@@ -249,6 +334,12 @@ class OpenApiDocumentTest {
         }
         assertThat(path).as(operation.key() + ": every path parameter is described").doesNotContain("{");
         return path;
+    }
+
+    /** Whether any success answer of the operation has a body. */
+    private boolean answersWithABody(OpenApiContract.Operation operation) {
+        return operation.node().path("responses").properties().stream().anyMatch(entry ->
+                entry.getKey().startsWith("2") && !contract.resolve(entry.getValue()).path("content").isEmpty());
     }
 
     /** The route the application serves for a documented operation. */

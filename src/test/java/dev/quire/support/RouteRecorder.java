@@ -17,8 +17,11 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
  * the deployed application really serves, whichever resources AppBootstrap registered.
  */
 public final class RouteRecorder implements ApplicationEventListener {
-    /** One resource method: a method on a path template, as the application serves it. */
-    public record Route(String method, String path, boolean signedIn, Set<String> consumes) {
+    /**
+     * One resource method: a method on a path template, as the application serves it, with the media types of the
+     * body it takes and of the answers it names ({@code @Produces}; none for a method that names none).
+     */
+    public record Route(String method, String path, boolean signedIn, Set<String> consumes, Set<String> produces) {
         /** The route's identity for comparison with the document: template names and trailing slashes left out. */
         public String key() {
             return method + " " + normalise(path);
@@ -62,7 +65,10 @@ public final class RouteRecorder implements ApplicationEventListener {
             if (method.getInvocable().requiresEntity()) {
                 method.getConsumedTypes().forEach(type -> consumes.add(type.getType() + "/" + type.getSubtype()));
             }
-            routes.add(new Route(method.getHttpMethod(), path, signedIn, consumes));
+            var produces = new HashSet<String>();
+            method.getProducedTypes().stream().filter(type -> !type.isWildcardType())
+                    .forEach(type -> produces.add(type.getType() + "/" + type.getSubtype()));
+            routes.add(new Route(method.getHttpMethod(), path, signedIn, consumes, produces));
         }
         if (resource.getResourceLocator() != null) {
             throw new IllegalStateException("A sub-resource locator at " + path + ": teach the route test about it");
