@@ -32,3 +32,22 @@ if (!pm.collectionVariables.get('bearerToken')) {
             session => pm.collectionVariables.set('bearerToken', session.token));
     });
 }
+
+// Before each request that uses account B's throwaway session (reading it, signing it out, signing B out
+// everywhere), and before each of Portman's variations of those: a new session of B for that request alone, so
+// that one signed out earlier (signing out everywhere ends them all) never turns a variation's expected answer
+// into a 401.
+const path = pm.request.url.getPath();
+if (path.endsWith('/api/sessions/me') || (path.endsWith('/api/sessions') && pm.request.method === 'DELETE')) {
+    pm.sendRequest({
+        url: pm.variables.get('baseUrl') + '/api/sessions',
+        method: 'POST',
+        header: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: { mode: 'raw', raw: JSON.stringify({ email: pm.variables.get('signUpEmail'), password: pm.variables.get('passwordB') }) }
+    }, (error, response) => {
+        if (error || response.code !== 201) {
+            throw new Error('throwaway session: sign-in failed: ' + (error || response.code + ' ' + response.text()));
+        }
+        pm.collectionVariables.set('throwawayToken', response.json().token);
+    });
+}
