@@ -7,10 +7,16 @@ import java.util.Optional;
  * their check digits. Kept as ISBN-13, so that both numbers of one book are recognised as the same.
  */
 final class Isbn {
+    /** The longest ISBN accepted as written, hyphens and spaces included, as the OpenAPI document says. */
+    static final int MAX_LENGTH = 32;
+
     private Isbn() {}
 
-    /** The ISBN-13 of a valid ISBN-10 or ISBN-13, or empty when the text is neither. */
+    /** The ISBN-13 of a valid ISBN-10 or ISBN-13, or empty when the text is neither (or longer than 32). */
     static Optional<String> normalize(String text) {
+        if (text.length() > MAX_LENGTH) {
+            return Optional.empty();
+        }
         String digits = text.replace("-", "").replace(" ", "").toUpperCase(java.util.Locale.ROOT);
         if (digits.matches("[0-9]{9}[0-9X]") && isbn10CheckDigitHolds(digits)) {
             String body = "978" + digits.substring(0, 9);

@@ -231,7 +231,11 @@ public final class IdentityService {
      */
     public void changePassword(Session caller, String currentPassword, String newPassword, String clientAddress) {
         var errors = new ArrayList<FieldError>();
-        required("currentPassword", currentPassword, errors);
+        // no password that long can be the account's: refused before any work, as at sign-in
+        if (required("currentPassword", currentPassword, errors)
+                && Text.length(currentPassword) > PasswordPolicy.MAX_LENGTH) {
+            errors.add(new FieldError("currentPassword", "must be at most " + PasswordPolicy.MAX_LENGTH + " characters"));
+        }
         String next = newPassword("newPassword", newPassword, caller.account().email(), errors);
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);

@@ -130,6 +130,9 @@ final class BadInputCatalogue {
                 .json("{\"currentPassword\":\"not the password\",\"newPassword\":\"a brand new passphrase\"}"));
         t.app("password change: common new password", 422, put("/api/accounts/me/password").signedIn()
                 .json("{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"password\"}"));
+        t.app("password change: current password of 10,000 characters", 422, put("/api/accounts/me/password")
+                .signedIn().json("{\"currentPassword\":\"" + "p".repeat(10_000) + "\",\"newPassword\":\"a brand new"
+                        + " passphrase\"}"), "currentPassword");
         t.app("password change: no newPassword", 422, put("/api/accounts/me/password").signedIn()
                 .json("{\"currentPassword\":\"" + PASSWORD + "\"}"));
         t.app("PUT on the accounts collection", 405, put(signUp).json(account("put@example.com")));
@@ -337,6 +340,8 @@ final class BadInputCatalogue {
         t.app("create: year 99999", 422, post(books).signedIn().json("{\"title\":\"a\",\"author\":\"b\",\"year\":99999}"));
         t.app("create: ISBN with a wrong check digit", 422, post(books).signedIn()
                 .json("{\"title\":\"a\",\"author\":\"b\",\"isbn\":\"978-0-306-40615-8\"}"));
+        t.app("create: ISBN spread over 33 characters", 422, post(books).signedIn()
+                .json("{\"title\":\"a\",\"author\":\"b\",\"isbn\":\"978 - 0 - 306 - 40615 - 7        \"}"), "isbn");
         t.app("create: ISBN as a number", 422, post(books).signedIn()
                 .json("{\"title\":\"a\",\"author\":\"b\",\"isbn\":9780306406157}"));
         t.app("create: mass-assigned id", 422, post(books).signedIn()
