@@ -154,16 +154,24 @@ public class ProblemReportValve extends ErrorReportValve {
 
     /**
      * The access line Quire writes for each request (logger quire.access), for one it never saw. Tomcat's stdout is
-     * where Quire's own lines go too.
+     * where Quire's own lines go too; like them, it is one plain line instead of JSON when QUIRE_LOG_FORMAT (or the
+     * quire.log.format property) is text.
      */
     private static void accessLine(Request request, int status, long bytes, String requestId, String path) {
         String method = request.getMethod() == null || request.getMethod().isEmpty() ? "-" : request.getMethod();
         String logged = path != null ? path : "-";
         long started = request.getCoyoteRequest().getStartTimeNanos();
         long durationMs = started > 0 ? (System.nanoTime() - started) / 1_000_000 : 0;
+        String message = method + " " + logged + " " + status + " " + durationMs + "ms";
+        String format = System.getProperty("quire.log.format", System.getenv("QUIRE_LOG_FORMAT"));
+        if ("text".equalsIgnoreCase(format)) {
+            // as Quire's text pattern: %d{HH:mm:ss.SSS} %-5level [%X{requestId:-}] %logger{0} - %msg%n
+            System.out.printf("%tT.%<tL INFO  [%s] access - %s%n", System.currentTimeMillis(), requestId, message);
+            return;
+        }
         var line = new StringBuilder(320).append("{\"timestamp\":");
         quote(line, Instant.now().toString()).append(",\"message\":");
-        quote(line, method + " " + logged + " " + status + " " + durationMs + "ms").append(",\"logger\":\"quire.access\"");
+        quote(line, message).append(",\"logger\":\"quire.access\"");
         quote(line.append(",\"thread\":"), Thread.currentThread().getName()).append(",\"level\":\"INFO\"");
         quote(line.append(",\"requestId\":"), requestId);
         quote(line.append(",\"method\":"), method);
