@@ -3,7 +3,9 @@ package dev.quire.http;
 import static net.logstash.logback.argument.StructuredArguments.keyValue;
 import static net.logstash.logback.argument.StructuredArguments.value;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -77,30 +79,51 @@ public final class AccessLogFilter extends HttpFilter {
     }
 
     private static void logRequest(HttpServletRequest request, int status, long bytes, long nanos) {
-        long durationMs = nanos / 1_000_000;
-        var fields = new ArrayList<Object>(11);
-        fields.add(value("method", request.getMethod()));
-        fields.add(value("path", request.getRequestURI()));
-        fields.add(value("status", status));
-        fields.add(value("durationMs", durationMs));
-        if (request.getQueryString() != null) {
-            fields.add(keyValue("query", redacted(request.getQueryString())));
-        }
-        fields.add(keyValue("responseBytes", bytes));
+        // first seen on an error dispatch (TRACE, refused by the container): the line names the request as it came
+        boolean refused = request.getDispatcherType() == DispatcherType.ERROR
+                && request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String;
+        String path = refused ? (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)
+                : request.getRequestURI();
+        String query = refused ? null : request.getQueryString();
         Object client = request.getAttribute(CLIENT_ADDRESS_ATTRIBUTE);
-        fields.add(keyValue("remoteAddress", client != null ? client.toString() : request.getRemoteAddr()));
+        var fields = fields(ErrorPageServlet.methodOf(request), path, query, status, bytes, nanos,
+                client != null ? client.toString() : request.getRemoteAddr(), request.getHeader("User-Agent"));
         if (client != null && !client.equals(request.getRemoteAddr())) {
             fields.add(keyValue("proxyAddress", request.getRemoteAddr()));
-        }
-        String agent = request.getHeader("User-Agent");
-        if (agent != null) {
-            fields.add(keyValue("userAgent", agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent));
         }
         Object accountId = request.getAttribute(ACCOUNT_ID_ATTRIBUTE);
         if (accountId != null) {
             fields.add(keyValue("accountId", accountId.toString()));
         }
         access.info("{} {} {} {}ms", fields.toArray());
+    }
+
+    /**
+     * The access line of a request the container answered before the application saw it (dev.quire.container), in
+     * the same shape; the caller puts its request id in the MDC. "-" stands for a method or path never read.
+     */
+    public static void logContainerAnswer(String method, String path, String query, int status, long bytes, long nanos,
+            String remoteAddress, String userAgent) {
+        access.info("{} {} {} {}ms", fields(method, path, query, status, bytes, nanos, remoteAddress, userAgent).toArray());
+    }
+
+    private static ArrayList<Object> fields(String method, String path, String query, int status, long bytes,
+            long nanos, String remoteAddress, String userAgent) {
+        var fields = new ArrayList<Object>(10);
+        fields.add(value("method", method));
+        fields.add(value("path", path));
+        fields.add(value("status", status));
+        fields.add(value("durationMs", nanos / 1_000_000));
+        if (query != null) {
+            fields.add(keyValue("query", redacted(query)));
+        }
+        fields.add(keyValue("responseBytes", bytes));
+        fields.add(keyValue("remoteAddress", remoteAddress));
+        if (userAgent != null) {
+            fields.add(keyValue("userAgent", userAgent.length() > MAX_USER_AGENT
+                    ? userAgent.substring(0, MAX_USER_AGENT) : userAgent));
+        }
+        return fields;
     }
 
     /**

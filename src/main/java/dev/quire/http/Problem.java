@@ -20,10 +20,14 @@ public record Problem(
             "An unexpected error occurred. It has been logged; quote the request id when reporting it.";
     private static final URI ABOUT_BLANK = URI.create("about:blank");
 
-    /** RFC 9110's names, where JAX-RS still has the older ones (413, 422) or none. */
+    /** RFC 9110's names, where JAX-RS still has the older ones (413, 414, 416, 422) or none. */
     private static final Map<Integer, String> TITLES = Map.of(
             413, "Content Too Large",
+            414, "URI Too Long",
+            416, "Range Not Satisfiable",
+            421, "Misdirected Request",
             422, "Unprocessable Content",
+            426, "Upgrade Required",
             428, "Precondition Required",
             429, "Too Many Requests");
 
@@ -40,7 +44,7 @@ public record Problem(
         return of(status, detail, request.getRequestURI(), RequestIdFilter.idOf(request));
     }
 
-    static String notFoundDetail(String path) {
+    public static String notFoundDetail(String path) {
         return "There is no resource at " + path + ".";
     }
 
@@ -52,7 +56,8 @@ public record Problem(
         return new Problem(type, title, status, detail, instance, requestId, fieldErrors);
     }
 
-    static String title(int status) {
+    /** RFC 9110's reason phrase for the status. */
+    public static String title(int status) {
         String title = TITLES.get(status);
         if (title != null) {
             return title;

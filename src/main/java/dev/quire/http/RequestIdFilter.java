@@ -27,8 +27,7 @@ public final class RequestIdFilter extends HttpFilter {
             throws IOException, ServletException {
         String id = idOf(request);
         if (id == null) {
-            String inbound = request.getHeader(HEADER);
-            id = isAcceptable(inbound) ? inbound : newId();
+            id = acceptOrNew(request.getHeader(HEADER));
         }
         request.setAttribute(ATTRIBUTE, id);
         response.setHeader(HEADER, id);
@@ -43,6 +42,11 @@ public final class RequestIdFilter extends HttpFilter {
     /** The id this filter gave the request, or null outside a request it saw. */
     public static String idOf(ServletRequest request) {
         return (String) request.getAttribute(ATTRIBUTE);
+    }
+
+    /** The caller's id when it is acceptable, else a fresh one: also for answers written outside this filter. */
+    public static String acceptOrNew(String inbound) {
+        return isAcceptable(inbound) ? inbound : newId();
     }
 
     static boolean isAcceptable(String id) {

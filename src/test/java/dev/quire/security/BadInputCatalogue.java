@@ -13,8 +13,10 @@ import java.util.List;
  * The bad-input catalogue: one row per hostile or broken request, with the status Quire is designed to answer.
  * Placeholders name the signed-in account A's things ({@code {todo}}, {@code {book}}, {@code {review}},
  * {@code {account}}, {@code {email}}, {@code {token}}, {@code {sessionId}}), made before the catalogue runs.
- * Rows marked {@link Answerer#CONTAINER} are refused by the container's own HTTP parser before any of Quire's code
- * runs: only their 4xx is Quire's to promise.
+ * Rows marked {@link Answerer#CONTAINER} are refused by the container itself (its HTTP parser, its path checks, its
+ * default descriptor) before any of Quire's code runs: their status is the container's (Jetty's: the test server is
+ * Jetty), and their answer is still problem+json with a request id, a fresh one where the container could not read
+ * the request's headers (dev.quire.container; ContainerErrorsIT does the same on Tomcat).
  */
 final class BadInputCatalogue {
     /** Who writes the answer. */
@@ -52,6 +54,7 @@ final class BadInputCatalogue {
         books(rows);
         reviews(rows);
         conformance(rows);
+        refusedByTheContainer(rows);
         return List.copyOf(rows);
     }
 
@@ -592,6 +595,23 @@ final class BadInputCatalogue {
             text.append(String.format("\\x%02X", b & 0xFF));
         }
         return text.toString();
+    }
+
+    /** Requests Jetty refuses before Quire sees them, beyond those in the families' own tables. */
+    private static void refusedByTheContainer(List<Row> rows) {
+        var todos = new Table(rows, "todos");
+        todos.container("request target of 20 KB", 414, get("/api/todos?q=" + "a".repeat(20_000)).signedIn());
+        todos.container("a 70 KB header", 431, get("/api/todos").signedIn().header("X-Filler", "f".repeat(70 * 1024)));
+        todos.container("a 10 KB bearer token", 431, get("/api/todos")
+                .header("Authorization", "Bearer " + "t".repeat(10 * 1024)));
+        todos.container("..;/ in the path", 400, get("/api/todos/..;/{todo}").signedIn());
+        todos.container("no Host header", 400, get("/api/todos").signedIn().withoutHost());
+        todos.container("HTTP/1.2", 505, get("/api/todos").signedIn().version("HTTP/1.2"));
+        todos.container("HTTP/2.0 on an HTTP/1 connection", 426, get("/api/todos").signedIn().version("HTTP/2.0"));
+        var books = new Table(rows, "books");
+        books.container("empty segment: //api/books", 400, get("//api/books"));
+        books.container("encoded dot segment: /docs/%2e%2e/api/books", 400, get("/docs/%2e%2e/api/books"));
+        books.container("TRACE", 403, RawRequest.of("TRACE", BOOK).signedIn());
     }
 
     static final String PASSWORD = dev.quire.support.Identities.PASSWORD;

@@ -17,8 +17,9 @@ import java.util.function.UnaryOperator;
 /**
  * One HTTP/1.1 request as bytes on a socket, so that a test can send what no client library will: invalid UTF-8,
  * a byte-order mark, two Authorization headers, a Content-Length that lies, chunked framing next to a
- * Content-Length. Placeholders such as {@code {todo}} or {@code {token}} in the target, the header values and the
- * body are filled in at sending time, so a table of requests can be written before the data it names exists.
+ * Content-Length, no Host, another protocol version. Placeholders such as {@code {todo}} or {@code {token}} in the
+ * target, the header values and the body are filled in at sending time, so a table of requests can be written
+ * before the data it names exists.
  */
 final class RawRequest {
     /** How the body is framed on the wire. */
@@ -33,6 +34,8 @@ final class RawRequest {
     private Framing framing = Framing.CONTENT_LENGTH;
     private String declaredLength;
     private boolean endsEarly;
+    private String version = "HTTP/1.1";
+    private boolean host = true;
 
     private RawRequest(String method, String target) {
         this.method = method;
@@ -85,6 +88,18 @@ final class RawRequest {
         return this;
     }
 
+    /** Sends this protocol version on the request line instead of HTTP/1.1. */
+    RawRequest version(String version) {
+        this.version = version;
+        return this;
+    }
+
+    /** Sends no Host header. */
+    RawRequest withoutHost() {
+        this.host = false;
+        return this;
+    }
+
     String method() {
         return method;
     }
@@ -97,8 +112,9 @@ final class RawRequest {
     /** The request's bytes with every placeholder replaced, and the request id to send. */
     byte[] bytes(UnaryOperator<String> fill, String requestId) {
         byte[] content = fillBytes(body, fill);
-        var head = new StringBuilder(method).append(' ').append(fill.apply(target)).append(" HTTP/1.1\r\n")
-                .append("Host: localhost\r\nConnection: close\r\nX-Request-Id: ").append(requestId).append("\r\n");
+        var head = new StringBuilder(method).append(' ').append(fill.apply(target)).append(' ').append(version)
+                .append("\r\n").append(host ? "Host: localhost\r\n" : "")
+                .append("Connection: close\r\nX-Request-Id: ").append(requestId).append("\r\n");
         for (var header : headers) {
             head.append(header.name()).append(": ").append(fill.apply(header.value())).append("\r\n");
         }

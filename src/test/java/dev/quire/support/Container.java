@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * A real servlet container running the unmodified target/quire.war as a child process, configured with the
- * settings shipped in docker/ (only addresses, ports and paths are the test's own), on free loopback ports.
+ * settings shipped in docker/ (only addresses, ports and paths are the test's own; Tomcat also gets
+ * target/quire-tomcat-valve.jar in its lib/, which docker/tomcat/server.xml needs), on free loopback ports.
  * The containers come from Maven Central, unpacked into target/containers/ before the *IT tests run. Each
  * container's stdout and stderr go to a file under target/container-logs/, which tests read as a platform
  * would read the container's output.
@@ -389,7 +390,7 @@ public final class Container implements AutoCloseable {
             Path war = Path.of(System.getProperty("quire.war", "target/quire.war"));
             if (distribution.isTomcat()) {
                 // a CATALINA_BASE: Tomcat's own conf/ with Quire's server.xml and context.xml over it
-                for (String dir : List.of("conf", "webapps", "logs", "temp", "work")) {
+                for (String dir : List.of("conf", "lib", "webapps", "logs", "temp", "work")) {
                     Files.createDirectories(base.resolve(dir));
                 }
                 try (Stream<Path> conf = Files.list(distribution.home().resolve("conf"))) {
@@ -401,6 +402,12 @@ public final class Container implements AutoCloseable {
                     Files.copy(Path.of("docker", "tomcat", file), base.resolve("conf").resolve(file),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
+                // the error report valve server.xml names, as the deploy steps and the image install it
+                Path valve = Path.of(System.getProperty("quire.tomcat.valve", "target/quire-tomcat-valve.jar"));
+                if (!Files.isRegularFile(valve)) {
+                    throw new IllegalStateException("No " + valve + ": `mvn package` builds it");
+                }
+                Files.copy(valve, base.resolve("lib").resolve(valve.getFileName()));
                 Files.copy(war, base.resolve("webapps").resolve("quire.war"));
                 for (Path overlay : overlays) {
                     copyTree(overlay, base);

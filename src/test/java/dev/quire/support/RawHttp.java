@@ -100,8 +100,13 @@ public final class RawHttp {
         }
 
         public static Connection open(TestServer server) {
+            return open(server.port());
+        }
+
+        /** As {@link #open(TestServer)}, to a server on this loopback port. */
+        public static Connection open(int port) {
             try {
-                var socket = new Socket("127.0.0.1", server.port());
+                var socket = new Socket("127.0.0.1", port);
                 socket.setSoTimeout(10_000);
                 socket.setTcpNoDelay(true);
                 return new Connection(socket);

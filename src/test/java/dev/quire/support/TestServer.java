@@ -46,6 +46,11 @@ public final class TestServer implements AutoCloseable {
         return base.getPort();
     }
 
+    /** The embedded Jetty itself, for tests of what Quire installs in it (dev.quire.container). */
+    public Server jetty() {
+        return jetty;
+    }
+
     @Override
     public void close() {
         try {
