@@ -245,6 +245,39 @@ class ContainerErrorsIT {
         }
     }
 
+    /**
+     * Media-type headers Jersey cannot parse are Quire's to answer on every container (issue 14, item 2): problem+json
+     * with the request id where there is a body, ignored where there is none; Accept is negotiated by RFC 9110.
+     */
+    @Test
+    void mediaTypeHeadersAreQuiresToAnswerOnEveryContainer() {
+        var ignored = exchange("GET {ctx}/api/books?per_page=1 HTTP/1.1\r\nContent-Type: /\r\n\r\n");
+        assertThat(ignored.status()).as(ignored.toString()).isEqualTo(200);
+
+        String body = "{\"email\":\"ct@example.com\"}";
+        var broken = exchange("POST {ctx}/api/accounts HTTP/1.1\r\nX-Request-Id: broken-type\r\nContent-Type: a/b; x"
+                + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        var accept = exchange("GET {ctx}/health/live HTTP/1.1\r\nX-Request-Id: broken-accept\r\n"
+                + "Accept: application/json;q=2\r\n\r\n");
+        var latin1 = exchange("GET {ctx}/api HTTP/1.1\r\nX-Request-Id: latin1\r\n"
+                + "Accept: application/json; charset=iso-8859-1\r\n\r\n");
+        for (var answer : List.of(broken, accept, latin1)) {
+            assertThat(answer.header("Content-Type")).as(answer.toString()).isEqualTo("application/problem+json");
+            assertThat(json(answer.body()).path("requestId").asText()).isEqualTo(answer.header("X-Request-Id"));
+        }
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.header("X-Request-Id")).isEqualTo("broken-type");
+        assertThat(accept.status()).isEqualTo(400);
+        assertThat(accept.header("X-Request-Id")).isEqualTo("broken-accept");
+        assertThat(latin1.status()).isEqualTo(406);
+    }
+
+    private RawHttp.Response exchange(String request) {
+        String full = request.replace("{ctx}", container.contextPath())
+                .replaceFirst("\r\n", "\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        return RawHttp.exchange(container.port(), out -> out.write(full.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Test
     void noAnswerNamesTheServer() {
         var answer = RawHttp.exchange(container.port(), out -> out.write(RawHttp.ascii("GET " + container.contextPath()
