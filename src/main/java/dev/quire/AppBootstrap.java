@@ -4,13 +4,13 @@ import dev.quire.books.BookResource;
 import dev.quire.books.BookService;
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
+import dev.quire.docs.ApiRootResource;
 import dev.quire.docs.DocsResource;
 import dev.quire.docs.OpenApiResource;
 import dev.quire.health.DatabaseProbe;
 import dev.quire.health.HealthResource;
 import dev.quire.http.AccessLogFilter;
 import dev.quire.http.ApiApplication;
-import dev.quire.http.ApiRootResource;
 import dev.quire.http.AuthTokenFilter;
 import dev.quire.http.BodyLimitFilter;
 import dev.quire.http.CorsFilter;
@@ -24,16 +24,16 @@ import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
 import dev.quire.http.WebRootFilter;
 import dev.quire.idempotency.IdempotencyService;
-import dev.quire.metrics.Metrics;
-import dev.quire.metrics.MetricsResource;
-import dev.quire.metrics.QueryTimings;
-import dev.quire.metrics.RequestMetricsFilter;
-import dev.quire.metrics.RouteTemplates;
 import dev.quire.identity.IdentityResource;
 import dev.quire.identity.IdentityService;
 import dev.quire.identity.IdentitySettings.HashCost;
 import dev.quire.identity.IdentitySettings;
 import dev.quire.identity.SignedInFilter;
+import dev.quire.metrics.Metrics;
+import dev.quire.metrics.MetricsResource;
+import dev.quire.metrics.QueryTimings;
+import dev.quire.metrics.RequestMetricsFilter;
+import dev.quire.metrics.RouteTemplates;
 import dev.quire.todos.TodoResource;
 import dev.quire.todos.TodoService;
 import jakarta.servlet.DispatcherType;
@@ -171,9 +171,8 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "mediaTypes", new MediaTypeFilter(api.producedTypes()), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
         addFilter(context, "rateLimitPerAccount", RateLimitFilter.perAccount(rateLimiter, config.rateLimit()), requests);
-        // the routes that create something; sign-in is not among them (its answer holds a token)
-        addFilter(context, "idempotency", new IdempotencyFilter(idempotency,
-                List.of("/api/todos", "/api/books", "/api/books/[^/]+/reviews")), requests);
+        // the creating POSTs marked @Idempotent
+        addFilter(context, "idempotency", new IdempotencyFilter(idempotency, api.idempotentRoutes()), requests);
         addFilter(context, "webRoot", new WebRootFilter(), requests);
         // Jersey as the chain's last filter, so its resources see whole paths (/api/..., /health/...); every
         // other path passes through it to the container's static files

@@ -1,7 +1,7 @@
 package dev.quire;
 
 /** The settings Quire was given are invalid; the message names every bad key. */
-public final class ConfigException extends StartupException {
+final class ConfigException extends StartupException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {

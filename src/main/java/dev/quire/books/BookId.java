@@ -3,7 +3,7 @@ package dev.quire.books;
 import dev.quire.shared.Ids;
 import java.util.Optional;
 
-public record BookId(String value) {
+record BookId(String value) {
     static final String PREFIX = "book";
 
     public BookId {

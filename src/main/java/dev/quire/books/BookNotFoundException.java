@@ -2,7 +2,7 @@ package dev.quire.books;
 
 import dev.quire.shared.DomainException;
 
-public final class BookNotFoundException extends DomainException {
+final class BookNotFoundException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     BookNotFoundException() {

@@ -2,15 +2,16 @@ package dev.quire.books;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quire.http.EntityTags;
-import dev.quire.http.Json;
-import dev.quire.http.Links;
-import dev.quire.http.MergePatch;
-import dev.quire.http.QueryParameters;
-import dev.quire.http.TakesQuery;
-import dev.quire.http.QueryString;
 import dev.quire.identity.Authenticated;
 import dev.quire.identity.SignedIn;
+import dev.quire.rest.EntityTags;
+import dev.quire.rest.Idempotent;
+import dev.quire.rest.Json;
+import dev.quire.rest.Links;
+import dev.quire.rest.MergePatch;
+import dev.quire.rest.QueryParameters;
+import dev.quire.rest.QueryString;
+import dev.quire.rest.TakesQuery;
 import dev.quire.shared.PreconditionFailedException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -85,6 +86,7 @@ public final class BookResource {
     @SignedIn
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Idempotent
     public Response create(@Context HttpServletRequest request, BookRequest body) {
         var book = books.create(Authenticated.session(request).accountId(), body.input());
         var response = BookResponse.from(book, request);
@@ -154,6 +156,7 @@ public final class BookResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}/reviews")
+    @Idempotent
     public Response addReview(@Context HttpServletRequest request, @PathParam("id") String id, ReviewRequest body) {
         var review = books.addReview(Authenticated.session(request).account(), id,
                 new ReviewInput(body.rating(), body.text()));

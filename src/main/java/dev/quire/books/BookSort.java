@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** The orders the catalogue can be read in; each ends with the id, so pages never overlap. */
-public enum BookSort {
+enum BookSort {
     TITLE("title", "title_key", false, false),
     TITLE_DESC("-title", "title_key", true, false),
     YEAR("year", "publication_year", false, true),

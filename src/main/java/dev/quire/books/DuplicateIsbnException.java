@@ -2,7 +2,7 @@ package dev.quire.books;
 
 import dev.quire.shared.DomainException;
 
-public final class DuplicateIsbnException extends DomainException {
+final class DuplicateIsbnException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     DuplicateIsbnException() {

@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /** A book's reviews in summary: their mean rating, to two decimals (null without reviews), and how many. */
-public record Rating(BigDecimal average, int count) {
+record Rating(BigDecimal average, int count) {
 
     /** The summary of {@code count} ratings adding up to {@code sum}. */
     public static Rating of(int count, int sum) {

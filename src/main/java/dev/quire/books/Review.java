@@ -4,5 +4,5 @@ import dev.quire.identity.AccountId;
 import java.time.Instant;
 
 /** A review of a book; {@code authorName} is the reviewer's display name when the review was written. */
-public record Review(ReviewId id, BookId bookId, AccountId authorId, String authorName, int rating, String text,
+record Review(ReviewId id, BookId bookId, AccountId authorId, String authorName, int rating, String text,
                      Instant createdAt) {}

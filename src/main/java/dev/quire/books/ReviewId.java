@@ -3,7 +3,7 @@ package dev.quire.books;
 import dev.quire.shared.Ids;
 import java.util.Optional;
 
-public record ReviewId(String value) {
+record ReviewId(String value) {
     static final String PREFIX = "rev";
 
     public ReviewId {

@@ -2,7 +2,7 @@ package dev.quire.books;
 
 import dev.quire.shared.DomainException;
 
-public final class ReviewNotFoundException extends DomainException {
+final class ReviewNotFoundException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     ReviewNotFoundException() {

@@ -1,10 +1,10 @@
 package dev.quire.container;
 
 import dev.quire.http.AccessLogFilter;
-import dev.quire.http.Json;
 import dev.quire.http.Problem;
 import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
+import dev.quire.rest.Json;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.Request;

@@ -1,6 +1,6 @@
 package dev.quire.docs;
 
-import dev.quire.http.EntityTags;
+import dev.quire.rest.EntityTags;
 import dev.quire.shared.PreconditionFailedException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.HttpHeaders;

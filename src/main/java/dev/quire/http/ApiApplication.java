@@ -1,7 +1,11 @@
 package dev.quire.http;
 
+import dev.quire.rest.ApiPaths;
+import dev.quire.rest.Json;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
+import dev.quire.rest.Idempotent;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,13 +57,42 @@ public final class ApiApplication extends ResourceConfig {
      */
     public List<String> producedTypes() {
         var types = new LinkedHashSet<String>();
+        rootResources().forEach(resource -> collect(resource, types));
+        return List.copyOf(types);
+    }
+
+    /**
+     * The path templates ({@code /api/books/{id}/reviews}) of the {@code POST}s marked {@link Idempotent}: the routes
+     * whose requests honour {@code Idempotency-Key}.
+     */
+    public List<String> idempotentRoutes() {
+        var routes = new ArrayList<String>();
+        for (Resource resource : rootResources()) {
+            collectIdempotent(resource, "", routes);
+        }
+        return List.copyOf(routes);
+    }
+
+    private List<Resource> rootResources() {
+        var roots = new ArrayList<Resource>();
         for (Object resource : resources) {
             Class<?> type = resource instanceof Class<?> c ? c : resource.getClass();
             if (Resource.isAcceptable(type) && type.isAnnotationPresent(Path.class)) {
-                collect(Resource.from(type), types);
+                roots.add(Resource.from(type));
             }
         }
-        return List.copyOf(types);
+        return roots;
+    }
+
+    private static void collectIdempotent(Resource resource, String parent, List<String> routes) {
+        String path = parent + "/" + resource.getPath().replaceAll("^/+|/+$", "");
+        for (var method : resource.getResourceMethods()) {
+            if (method.getHttpMethod().equals("POST")
+                    && method.getInvocable().getDefinitionMethod().isAnnotationPresent(Idempotent.class)) {
+                routes.add(path);
+            }
+        }
+        resource.getChildResources().forEach(child -> collectIdempotent(child, path, routes));
     }
 
     private static void collect(Resource resource, Set<String> types) {

@@ -4,6 +4,7 @@ import dev.quire.identity.IdentityService;
 import dev.quire.identity.InvalidTokenException;
 import dev.quire.identity.Session;
 import dev.quire.identity.SessionPrincipal;
+import dev.quire.rest.ApiPaths;
 import dev.quire.shared.DomainException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

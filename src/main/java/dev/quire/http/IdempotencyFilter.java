@@ -57,10 +57,10 @@ public final class IdempotencyFilter extends HttpFilter {
     private final transient IdempotencyService keys;
     private final transient List<Pattern> routes;
 
-    /** @param routes the paths (within the application, as regular expressions) whose POSTs are covered */
+    /** @param routes the path templates (within the application: {@code /api/books/{id}/reviews}) whose POSTs are covered */
     public IdempotencyFilter(IdempotencyService keys, List<String> routes) {
         this.keys = keys;
-        this.routes = routes.stream().map(Pattern::compile).toList();
+        this.routes = routes.stream().map(IdempotencyFilter::pattern).toList();
     }
 
     @Override
@@ -101,6 +101,15 @@ public final class IdempotencyFilter extends HttpFilter {
             return;
         }
         run(request, response, chain, scope, key, body);
+    }
+
+    /** A template's parameters match one path segment each; the rest is literal. */
+    private static Pattern pattern(String template) {
+        var regex = new StringBuilder();
+        for (String part : template.split("(?=\\{)|(?<=})")) {
+            regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));
+        }
+        return Pattern.compile(regex.toString());
     }
 
     private boolean covers(HttpServletRequest request) {

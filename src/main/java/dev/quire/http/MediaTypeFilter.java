@@ -1,5 +1,6 @@
 package dev.quire.http;
 
+import dev.quire.rest.ApiPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;

@@ -1,5 +1,7 @@
 package dev.quire.http;
 
+import dev.quire.rest.QueryParameters;
+import dev.quire.rest.TakesQuery;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.FieldError;
 import jakarta.ws.rs.container.ContainerRequestContext;

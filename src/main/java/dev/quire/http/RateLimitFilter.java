@@ -1,5 +1,6 @@
 package dev.quire.http;
 
+import dev.quire.rest.ApiPaths;
 import dev.quire.shared.TooManyRequestsException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -5,7 +5,7 @@ import dev.quire.shared.FieldError;
 import java.util.List;
 
 /** The key has been used for a different request (another body, path or content type). */
-public final class IdempotencyKeyReusedException extends DomainException {
+final class IdempotencyKeyReusedException extends DomainException {
     private static final long serialVersionUID = 1L;
     private static final String MESSAGE = "was already used for a different request; use a new key for a new request";
 

@@ -8,7 +8,7 @@ import java.time.Duration;
  * response. If it never will (the server stopped while running it), whether its change was made is unknown, and
  * Quire does not risk making it twice: the key stays refused until it expires.
  */
-public final class RequestInProgressException extends DomainException {
+final class RequestInProgressException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     RequestInProgressException(boolean abandoned) {

@@ -2,7 +2,7 @@ package dev.quire.identity;
 
 import dev.quire.shared.DomainException;
 
-public final class EmailAlreadyRegisteredException extends DomainException {
+final class EmailAlreadyRegisteredException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     EmailAlreadyRegisteredException() {

@@ -2,8 +2,8 @@ package dev.quire.identity;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quire.http.Links;
-import dev.quire.http.MergePatch;
+import dev.quire.rest.Links;
+import dev.quire.rest.MergePatch;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

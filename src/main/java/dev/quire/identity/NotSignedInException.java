@@ -3,7 +3,7 @@ package dev.quire.identity;
 import dev.quire.shared.DomainException;
 
 /** An anonymous request reached something that needs a session. */
-public final class NotSignedInException extends DomainException {
+final class NotSignedInException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     NotSignedInException() {

@@ -3,7 +3,7 @@ package dev.quire.identity;
 import dev.quire.shared.DomainException;
 
 /** Two password changes raced; the other one won, and this one changed nothing. */
-public final class PasswordChangedMeanwhileException extends DomainException {
+final class PasswordChangedMeanwhileException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     PasswordChangedMeanwhileException() {

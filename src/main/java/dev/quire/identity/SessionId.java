@@ -3,7 +3,7 @@ package dev.quire.identity;
 import dev.quire.shared.Ids;
 import java.util.Optional;
 
-public record SessionId(String value) {
+record SessionId(String value) {
     static final String PREFIX = "ses";
 
     public SessionId {

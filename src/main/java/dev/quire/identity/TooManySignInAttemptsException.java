@@ -3,7 +3,7 @@ package dev.quire.identity;
 import dev.quire.shared.TooManyRequestsException;
 import java.time.Duration;
 
-public final class TooManySignInAttemptsException extends TooManyRequestsException {
+final class TooManySignInAttemptsException extends TooManyRequestsException {
     private static final long serialVersionUID = 1L;
 
     TooManySignInAttemptsException(Duration retryAfter) {

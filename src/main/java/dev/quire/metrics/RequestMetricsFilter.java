@@ -1,6 +1,6 @@
 package dev.quire.metrics;
 
-import dev.quire.http.ApiPaths;
+import dev.quire.rest.ApiPaths;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

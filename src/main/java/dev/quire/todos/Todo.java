@@ -2,5 +2,5 @@ package dev.quire.todos;
 
 import java.time.Instant;
 
-public record Todo(TodoId id, String title, boolean completed, long order, Instant createdAt, Instant updatedAt,
+record Todo(TodoId id, String title, boolean completed, long order, Instant createdAt, Instant updatedAt,
                    long version) {}

@@ -3,7 +3,7 @@ package dev.quire.todos;
 import dev.quire.shared.Ids;
 import java.util.Optional;
 
-public record TodoId(String value) {
+record TodoId(String value) {
     static final String PREFIX = "todo";
 
     public TodoId {

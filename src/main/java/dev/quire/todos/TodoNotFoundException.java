@@ -2,7 +2,7 @@ package dev.quire.todos;
 
 import dev.quire.shared.DomainException;
 
-public final class TodoNotFoundException extends DomainException {
+final class TodoNotFoundException extends DomainException {
     private static final long serialVersionUID = 1L;
 
     TodoNotFoundException() {

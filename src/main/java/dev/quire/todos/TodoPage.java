@@ -3,4 +3,4 @@ package dev.quire.todos;
 import java.util.List;
 
 /** One page of a list; {@code nextCursor} is null on the last page. */
-public record TodoPage(List<Todo> items, String nextCursor) {}
+record TodoPage(List<Todo> items, String nextCursor) {}

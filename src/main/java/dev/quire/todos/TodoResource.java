@@ -2,16 +2,17 @@ package dev.quire.todos;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quire.http.EntityTags;
-import dev.quire.http.Json;
-import dev.quire.http.Links;
-import dev.quire.http.MergePatch;
-import dev.quire.http.QueryParameters;
-import dev.quire.http.TakesQuery;
-import dev.quire.http.QueryString;
 import dev.quire.identity.AccountId;
 import dev.quire.identity.Authenticated;
 import dev.quire.identity.SignedIn;
+import dev.quire.rest.EntityTags;
+import dev.quire.rest.Idempotent;
+import dev.quire.rest.Json;
+import dev.quire.rest.Links;
+import dev.quire.rest.MergePatch;
+import dev.quire.rest.QueryParameters;
+import dev.quire.rest.QueryString;
+import dev.quire.rest.TakesQuery;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.PreconditionFailedException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,6 +58,7 @@ public final class TodoResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Idempotent
     public Response create(@Context HttpServletRequest request, TodoRequest body) {
         var todo = todos.create(owner(request), new TodoInput(body.title(), body.completed(), body.order()));
         var response = TodoResponse.from(todo, request);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** The orders a todo list can be read in; every one ends with the id, so the order is total and pages are stable. */
-public enum TodoSort {
+enum TodoSort {
     ORDER("order", "position", false),
     ORDER_DESC("-order", "position", true),
     CREATED("createdAt", "created_at", false),

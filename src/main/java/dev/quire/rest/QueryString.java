@@ -1,4 +1,4 @@
-package dev.quire.http;
+package dev.quire.rest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

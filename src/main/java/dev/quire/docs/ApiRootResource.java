@@ -1,6 +1,7 @@
-package dev.quire.http;
+package dev.quire.docs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.quire.rest.Links;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

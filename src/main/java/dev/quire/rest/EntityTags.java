@@ -1,4 +1,4 @@
-package dev.quire.http;
+package dev.quire.rest;
 
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.Preconditions;

@@ -1,4 +1,4 @@
-package dev.quire.http;
+package dev.quire.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.shared.BadInputException;

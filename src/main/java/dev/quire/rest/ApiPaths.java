@@ -1,4 +1,4 @@
-package dev.quire.http;
+package dev.quire.rest;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.quire.http;
+package dev.quire.rest;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
