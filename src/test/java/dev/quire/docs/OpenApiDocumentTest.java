@@ -277,6 +277,28 @@ class OpenApiDocumentTest {
         }
     }
 
+    /**
+     * The entry point's links are the map a client starts from: each leads to a route the application serves (a GET
+     * or, for the accounts and sessions collections, the POST that creates), and every first-level route under /api
+     * is on it.
+     */
+    @Test
+    void theEntryPointLinksToWhatTheApplicationServes() {
+        var served = recorder.routes();
+        var linked = new TreeSet<String>();
+        http.get("/api").json().path("_links").forEach(link -> {
+            String path = RouteRecorder.normalise(link.path("href").asText().substring(server.contextPath().length()));
+            linked.add(path);
+            assertThat(served).as("the link to " + path).anyMatch(route -> RouteRecorder.normalise(route.path())
+                    .equals(path) && List.of("GET", "POST").contains(route.method()));
+        });
+        var firstLevel = served.stream().map(route -> RouteRecorder.normalise(route.path()))
+                .filter(path -> path.matches("/api/[^/{]+")).collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(firstLevel).isNotEmpty();
+        assertThat(linked).containsAll(firstLevel).contains("/api", "/health/live", "/health/ready", "/docs");
+    }
+
     @Test
     void theDocumentNamesThisDeploymentAndTheRunningVersion() {
         var document = contract.document();
