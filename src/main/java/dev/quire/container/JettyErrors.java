@@ -1,5 +1,9 @@
 package dev.quire.container;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +14,8 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What WEB-INF/jetty-ee10-web.xml installs when Jetty (the distribution, {@code mvn jetty:run}, the test server)
@@ -19,7 +25,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *   <li>the context's error handler: Jetty's own, which renders web.xml's error page (Quire's problem+json), but for
  *       every method, where Jetty's renders it only for GET, POST and HEAD and leaves the rest (TRACE, which Jetty's
  *       default descriptor forbids) with an empty body;
- *   <li>no {@code Server} header on any connector (docker/jetty sets that too; {@code mvn jetty:run} cannot).
+ *   <li>no {@code Server} header on any connector (docker/jetty sets that too; {@code mvn jetty:run} cannot);
+ *   <li>once the server listens, one line saying where Quire is: {@code Quire is ready: http://127.0.0.1:8080/ (page)
+ *       · http://127.0.0.1:8080/docs (API docs)}.
  * </ul>
  * Everything is put back when the context stops, so a stopped or redeployed Quire leaves no class of its behind in
  * the server.
@@ -47,6 +55,8 @@ public final class JettyErrors {
             "org.eclipse.jetty.util.ClassMatcher",
             "org.eclipse.jetty.util.component.LifeCycle");
 
+    private static final Logger log = LoggerFactory.getLogger(JettyErrors.class);
+
     private JettyErrors() {}
 
     /** Called by WEB-INF/jetty-ee10-web.xml while Jetty configures the context, before the application starts. */
@@ -56,6 +66,11 @@ public final class JettyErrors {
         installed.install();
         // the context forgets listeners added while it starts when it stops: one added now is called once
         context.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarted(LifeCycle event) {
+                installed.announceWhenListening();
+            }
+
             @Override
             public void lifeCycleStopping(LifeCycle event) {
                 installed.restore();
@@ -79,6 +94,7 @@ public final class JettyErrors {
         /** Each connector's HTTP configuration, and whether it sent a Server header before. */
         private final Map<HttpConfiguration, Boolean> serverVersionSent = new IdentityHashMap<>();
         private boolean listening;
+        private boolean announced;
 
         Installed(WebAppContext context) {
             this.context = context;
@@ -99,6 +115,42 @@ public final class JettyErrors {
         @Override
         public synchronized void lifeCycleStarted(LifeCycle event) {
             hideServerVersion();
+            announce();
+        }
+
+        /** The ready line, now if the server already listens (a later deployment), else once it does. */
+        synchronized void announceWhenListening() {
+            if (server.isStarted()) {
+                announce();
+            } else if (!listening) {
+                listening = server.addEventListener(this);
+            }
+        }
+
+        private void announce() {
+            if (announced) {
+                return;
+            }
+            announced = true;
+            String path = context.getContextPath().equals("/") ? "" : context.getContextPath();
+            for (Connector connector : server.getConnectors()) {
+                // the listening socket, of a ServerConnector or of the one mvn jetty:run's connector wraps
+                if (connector.getTransport() instanceof ServerSocketChannel channel
+                        && address(channel) instanceof InetSocketAddress bound) {
+                    String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : bound.getHostString();
+                    String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort()
+                            + path;
+                    log.info("Quire is ready: {}/ (page) \u00b7 {}/docs (API docs)", base, base);
+                }
+            }
+        }
+
+        private static SocketAddress address(ServerSocketChannel channel) {
+            try {
+                return channel.getLocalAddress();
+            } catch (IOException e) {
+                return null; // closed: not listening after all
+            }
         }
 
         /** Turns the Server header off on every connector that can be reached now; false if one cannot yet. */

@@ -58,9 +58,15 @@ public final class Metrics implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (AutoCloseable binder : binders) {
-            binder.close();
+            try {
+                binder.close();
+            } catch (Exception e) {
+                // Micrometer's binders detach listeners and throw nothing; the rest still has to be closed
+                registry.close();
+                throw new IllegalStateException("Cannot stop the JVM meters", e);
+            }
         }
         registry.close();
     }

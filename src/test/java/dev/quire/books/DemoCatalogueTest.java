@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A new embedded database starts with the demo catalogue; PostgreSQL starts empty unless QUIRE_DEMO_DATA=true.
- * (A blank setting counts as unset: the default for the database applies.)
+ * A new embedded database starts with the demo catalogue (PostgreSQL: see {@link DemoCataloguePostgresTest}). A
+ * blank setting counts as unset: the default for the database applies.
  */
 class DemoCatalogueTest {
 
@@ -56,23 +56,6 @@ class DemoCatalogueTest {
             assertThat(dune.path("title").asText()).isEqualTo("Dune");
             assertThat(http.get("/api/books?q=godel%20bach").json().path("items").get(0).path("title").asText())
                     .isEqualTo("Gödel, Escher, Bach");
-        }
-    }
-
-    @Test
-    void postgresqlStartsEmptyByDefault() {
-        try (var server = TestServer.builder(TestDatabase.postgres()).setting("QUIRE_DEMO_DATA", "").start()) {
-            assertThat(new Http(server).get("/api/books").json().path("total").asLong()).isZero();
-        }
-    }
-
-    @Test
-    void postgresqlHasTheDemoCatalogueWhenAskedFor() {
-        try (var server = TestServer.builder(TestDatabase.postgres()).setting("QUIRE_DEMO_DATA", "true").start()) {
-            var all = new Http(server).get("/api/books?per_page=100").json();
-
-            assertThat(all.path("total").asLong()).isGreaterThanOrEqualTo(50);
-            assertThat(seedBooks(all)).contains("Dune 1965", "Neuromancer 1984", "Snow Crash 1992");
         }
     }
 }
