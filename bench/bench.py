@@ -29,7 +29,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "target" / "bench"
 JETTY_HOME = ROOT / "target" / "containers" / "jetty-home-12.1.12"
-# The JVM options README recommends for one instance: a fixed heap with a young generation whose survivor spaces
+# The JVM options docs/DEPLOY.md recommends for one instance: a fixed heap with a young generation whose survivor spaces
 # hold a password hash in progress (7 MiB that is garbage when the hash ends; promoted, it filled the old
 # generation and forced full collections under a sign-in storm), the serial collector (no GC threads competing for
 # two cores), and bounded metaspace and code cache.

@@ -9,7 +9,7 @@
           confirmed injection, a candidate left unchecked, a database error message in an answer or a 500 fails
           the run.
   soak    bench/mixed.lua (the mixed traffic of MixedLoadIT: every kind of request, only designed answers) for 30
-          minutes against one instance with the JVM options README recommends, sampling every 30 s the server's
+          minutes against one instance with the JVM options docs/DEPLOY.md recommends, sampling every 30 s the server's
           live heap (the total of jcmd's class histogram, taken after a full collection), its threads
           (/proc/PID/status), open file descriptors (/proc/PID/fd) and RSS. Verdict: flat when the average of the
           last sixth of the run (minutes 25-30) is within 10 % of the average of minutes 5-10 (after warm-up) for

@@ -213,7 +213,7 @@ class ContainerErrorsIT {
 
     /**
      * Last, as it stops the container: a request on a connection that was open before the stop, while a slow request
-     * keeps the drain going. Jetty refuses it with 503 itself; Tomcat serves it (README, "Stopping").
+     * keeps the drain going. Jetty refuses it with 503 itself; Tomcat serves it (docs/DEPLOY.md, "Stopping without cutting requests").
      */
     @Test
     @Order(Integer.MAX_VALUE)

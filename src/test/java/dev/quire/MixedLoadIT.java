@@ -139,7 +139,7 @@ class MixedLoadIT {
         return response.json();
     }
 
-    /** The figures, on stdout (the test's report) and in target/load/mixed-load.json for the README's table. */
+    /** The figures, on stdout (the test's report) and in target/load/mixed-load.json for the table in docs/OPERATIONS.md. */
     private static void report(JsonNode result) throws IOException {
         System.out.println("MixedLoadIT: " + result);
         Files.createDirectories(Path.of("target", "load"));

@@ -195,7 +195,7 @@ class SignInStormIT {
         }
     }
 
-    /** The figures, on stdout (the test's report) and in target/load/sign-in-storm.json for the README's table. */
+    /** The figures, on stdout (the test's report) and in target/load/sign-in-storm.json for the table in docs/OPERATIONS.md. */
     private static void report(Readings calm, Readings during, JsonNode signIns) throws IOException {
         double seconds = signIns.path("duration_us").asDouble() / 1e6;
         var figures = JSON.createObjectNode();

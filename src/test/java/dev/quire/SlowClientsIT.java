@@ -33,8 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * docker/jetty/ and docker/jetty-java21/ (virtual threads, and the minimum data rate, which drops each slow body at
  * its next byte and makes the attack reconnect), Tomcat 11 with tomcat.http.virtualThreads=true. (The same settings
  * on Java 17, where virtual threads stay off, start and serve in ContainerSmokeIT and GracefulShutdownIT.) On a
- * pool of 200 platform threads, the slow bodies take every one and almost no probe is answered in time: README's
- * "Slow clients" has the figures.
+ * pool of 200 platform threads, the slow bodies take every one and almost no probe is answered in time:
+ * docs/OPERATIONS.md, "Slow and abusive clients", has the figures.
  */
 @ExtendWith(ContainerOutputOnFailure.class)
 class SlowClientsIT {

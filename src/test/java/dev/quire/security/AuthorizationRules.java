@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Who may do what to account A's things, route by route: the rule table the authorization matrix checks. Every
  * route the application serves must have exactly one rule here, so a new route cannot escape the matrix. The
- * expected answers are README's rules: todos are private (another account gets 404, as if the todo did not exist;
+ * expected answers are docs/API.md's rules: todos are private (another account gets 404, as if the todo did not exist;
  * it is the same 404 as for an unknown id), the catalogue is shared (anyone reads a book and its reviews, any
  * account may review any book), but only the account that added a book changes or deletes it (403 for others),
  * only a review's author deletes it (403), another account's profile is 404, and sessions are only ever "me".
