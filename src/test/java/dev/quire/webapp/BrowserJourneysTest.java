@@ -501,8 +501,8 @@ class BrowserJourneysTest {
                     .json("{\"title\":\"" + title + "\"}").send();
         }
         // the book page shows others' reviews, and the form for Margaret's own
-        for (var review : Map.of("Frank", "{\"rating\":5,\"text\":\"A favourite: read it twice.\"}",
-                "Ada", "{\"rating\":4,\"text\":\"Slow to start, impossible to put down.\"}").entrySet()) {
+        for (var review : List.of(Map.entry("Frank", "{\"rating\":5,\"text\":\"A favourite: read it twice.\"}"),
+                Map.entry("Ada", "{\"rating\":4,\"text\":\"Slow to start, impossible to put down.\"}"))) {
             http.request("POST", "/api/books/" + DUNE + "/reviews")
                     .header("Authorization", identities.newCaller(review.getKey()).bearer()).json(review.getValue()).send();
         }
