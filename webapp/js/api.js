@@ -17,12 +17,22 @@ export class ApiError extends Error {
     get fieldErrors() {
         return Array.isArray(this.problem.errors) ? this.problem.errors : [];
     }
+
+    /** Whether the request failed because the session it was sent with (or that this page had) has ended. */
+    get sessionEnded() {
+        return this.problem.sessionEnded === true;
+    }
 }
+
+/** What the page says when a session ends by itself: signed out on another device, expired, password changed. */
+export const SESSION_ENDED = 'Your session has ended; sign in again.';
 
 const listeners = {busy: () => {}, sessionEnded: () => {}};
 let pending = 0;
 let busyTimer = null;
 let entryPoint = null;
+/** Set when a token stopped working, until the next sign-in: a later 401 is the same ended session. */
+let ended = false;
 
 /** {busy(isBusy), sessionEnded()}: called when requests start to take a while, and when a token stops working. */
 export function on(handlers) {
@@ -35,6 +45,7 @@ export function token() {
 }
 
 export function setToken(value) {
+    ended = false;
     if (value) {
         sessionStorage.setItem(TOKEN_KEY, value);
     } else {
@@ -59,11 +70,12 @@ export async function link(rel) {
 /**
  * Sends a request and resolves to {status, data, etag, headers}. Rejects with ApiError for any answer that is
  * not 2xx or 304, and for a network failure.
- * @param options {json: body to send, contentType: its media type, ifMatch: a version number, headers: extra}
+ * @param options {json: body to send, contentType: its media type, ifMatch: a version number, headers: extra,
+ *     anonymous: true to send no token (signing up or in, where a 401 means a wrong password, not an ended session)}
  */
 export async function call(method, href, options = {}) {
     const headers = {'Accept': 'application/json', ...options.headers};
-    const bearer = token();
+    const bearer = options.anonymous ? null : token();
     if (bearer) {
         headers['Authorization'] = `Bearer ${bearer}`;
     }
@@ -85,11 +97,17 @@ export async function call(method, href, options = {}) {
         }
         const data = await readBody(response);
         if (!response.ok && response.status !== 304) {
-            if (response.status === 401 && bearer) {
-                setToken(null);
-                listeners.sessionEnded();
+            const problem = isObject(data) ? data : {};
+            if (response.status === 401 && !options.anonymous && (bearer || ended)) {
+                // the API's words are for programs ("send Authorization: Bearer"); a person is told what happened
+                if (bearer) {
+                    setToken(null);
+                    ended = true;
+                    listeners.sessionEnded();
+                }
+                throw new ApiError(401, {...problem, detail: SESSION_ENDED, sessionEnded: true});
             }
-            throw new ApiError(response.status, isObject(data) ? data : {});
+            throw new ApiError(response.status, problem);
         }
         return {status: response.status, data, etag: response.headers.get('ETag'), headers: response.headers};
     } finally {

@@ -1,13 +1,14 @@
 // The shared catalogue: browsing with search, filters, sort and pages (all kept in the location's hash, so a
 // reload or the back button returns to the same page), one book with its reviews, and the writes a signed-in
 // account may make: add books, edit or delete its own, review any book once.
-import {ApiError, call, link, withQuery} from './api.js';
+import {call, link, withQuery} from './api.js';
 import * as session from './session.js';
-import {field, formatDate, formValues, h, plural, show, whileSubmitting} from './dom.js';
-import {attempt, showStatus} from './ui.js';
+import {field, formatDate, h, onSubmit, plural, show} from './dom.js';
+import {attempt, clearOutcome, flash, outcomeBox, say, sayError} from './ui.js';
 import {signInLink} from './signin.js';
 
 const LIST_PARAMETERS = ['q', 'author', 'genre', 'year_min', 'year_max', 'sort', 'page', 'per_page'];
+const FILTERS = ['author', 'genre', 'year_min', 'year_max', 'sort', 'per_page'];
 const SORTS = [
     ['title', 'Title (A–Z)'], ['-title', 'Title (Z–A)'], ['author', 'Author (A–Z)'], ['-author', 'Author (Z–A)'],
     ['year', 'Oldest first'], ['-year', 'Newest first'], ['-rating', 'Best rated'], ['rating', 'Worst rated'],
@@ -20,18 +21,30 @@ export async function renderBooks(view, parameters) {
     const query = Object.fromEntries(LIST_PARAMETERS.filter(name => parameters.has(name)).map(name => [name, parameters.get(name)]));
     sessionStorage.setItem(LAST_LIST_KEY, location.hash || '#/books');
 
-    const filters = filterForm(query);
+    const filterBox = outcomeBox();
+    const filters = filterForm(query, filterBox);
     const summary = h('p', {class: 'summary', 'aria-live': 'polite'});
     const list = h('ol', {class: 'book-list', 'aria-label': 'Books'});
     const pager = h('nav', {class: 'pager', 'aria-label': 'Pages'});
-    view.append(h('h1', {}, 'Books'), filters, summary, list, pager);
+    const results = h('div', {class: 'books-results'}, summary, list, pager);
+    view.append(h('h1', {}, 'Books'), h('div', {class: 'books-layout'}, filters, results));
     if (session.account()) {
-        view.append(addBookForm());
+        results.append(addBookForm());
     } else {
-        view.append(h('p', {class: 'hint'}, signInLink('Sign in'), ' to add books and write reviews.'));
+        results.append(h('p', {class: 'hint'}, signInLink('Sign in'), ' to add books and write reviews.'));
     }
 
-    const {data} = await call('GET', withQuery(await link('books'), query));
+    let data;
+    try {
+        ({data} = await call('GET', withQuery(await link('books'), query)));
+    } catch (error) {
+        // a filter the API refuses is said under that filter, by its label ("Year from"), not at the top
+        list.remove();
+        pager.remove();
+        show(summary, error.status === 400 ? 'No books shown: the search needs a change.' : 'No books shown.');
+        sayError({box: filterBox, form: filters}, error);
+        return;
+    }
     const lastPage = Math.max(1, data.totalPages);
     show(summary, `Page ${data.page} of ${lastPage} (${plural(data.total, 'book')})`);
     show(list, data.items.map(bookRow));
@@ -63,25 +76,37 @@ function listHash(query) {
     return search ? `#/books?${search}` : '#/books';
 }
 
-function filterForm(query) {
+/**
+ * The search and its filters. On a phone only the search shows, with a "Filters" button that unfolds the rest
+ * (and says how many are in use), so that the results start above the fold; on a wider screen all of it shows.
+ */
+function filterForm(query, box) {
     const input = (name, attributes = {}) => h('input', {name, value: query[name] ?? '', ...attributes});
     const select = (name, options, fallback) => h('select', {name},
         options.map(([value, label]) => h('option', {value, selected: (query[name] ?? fallback) === value}, label)));
-    return h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: event => {
-        event.preventDefault();
-        // a new search starts from the first page; the API checks every value and names the bad ones
-        location.hash = listHash({...formValues(event.currentTarget), page: undefined});
-    }},
-        field('book-q', 'Search title or author', input('q', {type: 'search'})),
+    const inUse = FILTERS.filter(name => query[name] !== undefined).length;
+    const more = h('div', {class: 'more-filters', id: 'book-filters-more', 'data-fold': ''},
         field('book-author', 'Author', input('author')),
         field('book-genre', 'Genre', input('genre')),
         field('book-year-min', 'Year from', input('year_min', {inputmode: 'numeric', size: 6})),
         field('book-year-max', 'Year to', input('year_max', {inputmode: 'numeric', size: 6})),
         field('book-sort', 'Sort by', select('sort', SORTS, 'title')),
-        field('book-per-page', 'Per page', select('per_page', PER_PAGE.map(n => [n, n]), '20')),
-        h('div', {class: 'form-actions'},
-            h('button', {type: 'submit'}, 'Search'),
-            h('a', {href: '#/books', class: 'button secondary'}, 'Clear')));
+        field('book-per-page', 'Per page', select('per_page', PER_PAGE.map(n => [n, n]), '20')));
+    const toggle = h('button', {type: 'button', class: 'secondary filters-toggle', 'aria-expanded': 'false',
+        'aria-controls': more.id, onclick: () => {
+            toggle.setAttribute('aria-expanded', String(more.classList.toggle('open')));
+        }}, inUse > 0 ? `Filters (${inUse} on)` : 'Filters');
+    return h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: onSubmit(values => {
+        // a new search starts from the first page; the API checks every value and names the bad ones
+        location.hash = listHash({...values, page: undefined});
+    })},
+    field('book-q', 'Search title or author', input('q', {type: 'search'})),
+    more,
+    h('div', {class: 'form-actions'},
+        h('button', {type: 'submit'}, 'Search'),
+        toggle,
+        h('a', {href: '#/books', class: 'button secondary'}, 'Clear')),
+    box);
 }
 
 function bookRow(book) {
@@ -109,8 +134,8 @@ function bookFields(prefix, book = {}) {
 }
 
 /** A book form's values as the API takes them: a year that is a whole number is sent as one. */
-function bookBody(form) {
-    const body = formValues(form);
+function bookBody(values) {
+    const body = {...values};
     if (body.year !== undefined && /^-?\d+$/.test(body.year)) {
         body.year = Number(body.year);
     }
@@ -118,20 +143,24 @@ function bookBody(form) {
 }
 
 function addBookForm() {
-    const form = h('form', {class: 'card', onsubmit: async event => {
-        event.preventDefault();
-        const created = await whileSubmitting(form, () => attempt(async () =>
-            (await call('POST', await link('books'), {json: bookBody(form)})).data));
+    const box = outcomeBox();
+    const form = h('form', {class: 'card', 'aria-label': 'Add a book', onsubmit: onSubmit(async (values, form) => {
+        const created = await attempt(async () =>
+            (await call('POST', await link('books'), {json: bookBody(values)})).data, {box, form});
         if (created) {
-            location.hash = `#/books/${encodeURIComponent(created.id)}`;
-            showStatus(`Added “${created.title}”.`);
+            const target = `#/books/${encodeURIComponent(created.id)}`;
+            flash(`Added “${created.title}”.`, target);
+            location.hash = target;
         }
-    }}, bookFields('new-book'), h('button', {type: 'submit'}, 'Add book'));
+    })}, bookFields('new-book'), h('button', {type: 'submit'}, 'Add book'), box);
     return h('details', {class: 'add-book'}, h('summary', {}, 'Add a book'), form);
 }
 
 export async function renderBook(view, id) {
     const href = `${await link('books')}/${encodeURIComponent(id)}`;
+    // outcomes that outlive a redraw of the book (after a save, say): each redraw puts them back in place
+    const bookBox = outcomeBox();
+    const reviewsBox = outcomeBox();
     await draw();
 
     async function draw() {
@@ -142,20 +171,24 @@ export async function renderBook(view, id) {
         const me = session.account();
         const mine = me !== null && book.createdBy === me.accountId;
         const back = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
+        bookBox.replaceChildren();
+        reviewsBox.replaceChildren();
         show(view,
             h('p', {}, h('a', {href: back}, '← All books')),
-            h('article', {class: 'book-detail', 'aria-labelledby': 'book-title'},
-                h('h1', {id: 'book-title'}, book.title),
-                h('dl', {class: 'facts'},
-                    fact('Author', h('a', {href: listHash({author: book.author})}, book.author)),
-                    fact('Year', book.year ?? '—'),
-                    fact('Genre', book.genre ?? '—'),
-                    fact('ISBN', book.isbn ?? '—'),
-                    fact('Rating', h('span', {class: 'rating', id: 'book-rating'}, ratingText(book.rating))),
-                    fact('Added', book.createdBy === null ? 'with the demo catalogue'
-                        : `${formatDate(book.createdAt)}${mine ? ' by you' : ''}`)),
-                mine && ownerControls(book)),
-            reviewsSection(book, reviews, me));
+            h('div', {class: 'book-layout'},
+                h('article', {class: 'book-detail', 'aria-labelledby': 'book-title'},
+                    h('h1', {id: 'book-title'}, book.title),
+                    h('dl', {class: 'facts'},
+                        fact('Author', h('a', {href: listHash({author: book.author})}, book.author)),
+                        fact('Year', book.year ?? '—'),
+                        fact('Genre', book.genre ?? '—'),
+                        fact('ISBN', book.isbn ?? '—'),
+                        fact('Rating', h('span', {class: 'rating', id: 'book-rating'}, ratingText(book.rating))),
+                        fact('Added', book.createdBy === null ? 'with the demo catalogue'
+                            : `${formatDate(book.createdAt)}${mine ? ' by you' : ''}`)),
+                    mine && ownerControls(book),
+                    bookBox),
+                reviewsSection(book, reviews, me)));
     }
 
     function fact(term, description) {
@@ -163,48 +196,69 @@ export async function renderBook(view, id) {
     }
 
     function ownerControls(book) {
-        const controls = h('div', {class: 'form-actions'},
-            h('button', {type: 'button', class: 'secondary', onclick: () => controls.replaceWith(editForm(book))}, 'Edit book'),
-            h('button', {type: 'button', class: 'danger', onclick: () => controls.replaceWith(confirmDelete(book, controls))}, 'Delete book'));
+        const controls = h('div', {class: 'form-actions owner-controls'},
+            h('button', {type: 'button', class: 'secondary', onclick: () => {
+                clearOutcome({box: bookBox});
+                controls.replaceWith(editForm(book, controls));
+            }}, 'Edit book'),
+            h('button', {type: 'button', class: 'danger', onclick: () => {
+                clearOutcome({box: bookBox});
+                controls.replaceWith(confirmDelete(book, controls));
+            }}, 'Delete book'));
         return controls;
     }
 
-    function editForm(book) {
-        const form = h('form', {class: 'card', 'aria-label': 'Edit book', onsubmit: async event => {
-            event.preventDefault();
-            const saved = await whileSubmitting(form, () => attempt(() =>
-                unlessChanged(async () => (await call('PUT', href, {json: bookBody(form), ifMatch: book.version})).data)));
+    function editForm(book, controls) {
+        const box = outcomeBox();
+        const form = h('form', {class: 'card', 'aria-label': 'Edit book', onsubmit: onSubmit(async (values, form) => {
+            const saved = await attempt(() => unlessChanged(async () =>
+                (await call('PUT', href, {json: bookBody(values), ifMatch: book.version})).data), {box, form});
             if (saved) {
-                await draw();
-                showStatus(`Saved “${saved.title}”.`);
+                await attempt(draw, {box: bookBox});
+                say(bookBox, `Saved “${saved.title}”.`);
+                view.querySelector('.owner-controls button')?.focus();
             }
-        }}, bookFields('edit-book', book),
+        })}, bookFields('edit-book', book),
         h('div', {class: 'form-actions'},
             h('button', {type: 'submit'}, 'Save'),
-            h('button', {type: 'button', class: 'secondary', onclick: () => attempt(draw)}, 'Cancel')));
+            h('button', {type: 'button', class: 'secondary', onclick: () => {
+                form.replaceWith(controls);
+                controls.querySelector('button').focus();
+            }}, 'Cancel')),
+        box);
         queueMicrotask(() => form.elements.title.focus());
         return form;
     }
 
     function confirmDelete(book, controls) {
-        const box = h('div', {class: 'confirm', role: 'group', 'aria-label': 'Confirm deletion'},
+        const box = outcomeBox();
+        const group = h('div', {class: 'confirm', role: 'group', 'aria-label': 'Confirm deletion'},
             h('p', {}, `Delete “${book.title}” and its reviews? This cannot be undone.`),
-            h('button', {type: 'button', class: 'danger', onclick: async () => {
-                const deleted = await attempt(() => unlessChanged(async () => {
-                    await call('DELETE', href, {ifMatch: book.version});
-                    return true;
-                }));
-                if (deleted) {
-                    location.hash = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
-                    showStatus(`Deleted “${book.title}”.`);
-                }
-            }}, 'Yes, delete it'),
-            h('button', {type: 'button', class: 'secondary', onclick: () => box.replaceWith(controls)}, 'Keep it'));
-        queueMicrotask(() => box.querySelector('button').focus());
-        return box;
+            h('div', {class: 'form-actions'},
+                h('button', {type: 'button', class: 'danger', onclick: async () => {
+                    const deleted = await attempt(() => unlessChanged(async () => {
+                        await call('DELETE', href, {ifMatch: book.version});
+                        return true;
+                    }), {box});
+                    if (deleted) {
+                        const target = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
+                        flash(`Deleted “${book.title}”.`, target);
+                        location.hash = target;
+                    }
+                }}, 'Yes, delete it'),
+                h('button', {type: 'button', class: 'secondary', onclick: () => {
+                    group.replaceWith(controls);
+                    controls.querySelector('button').focus();
+                }}, 'Keep it')),
+            box);
+        queueMicrotask(() => group.querySelector('button').focus());
+        return group;
     }
 
-    /** Runs a conditional write; if the book changed meanwhile (412), shows it as it is now and says so. */
+    /**
+     * Runs a conditional write; if the book changed meanwhile (412), shows it as it is now and says so next to
+     * it (the form that was sent goes with the redraw). Resolves to undefined then.
+     */
     async function unlessChanged(write) {
         try {
             return await write();
@@ -213,8 +267,9 @@ export async function renderBook(view, id) {
                 throw error;
             }
             await draw();
-            throw new ApiError(412, {detail: 'This book was changed somewhere else, so your change was not saved. '
-                + 'It now shows its current state; make your change again if you still want it.'});
+            sayError({box: bookBox}, 'This book was changed somewhere else, so your change was not saved. '
+                + 'It now shows its current state; make your change again if you still want it.');
+            return undefined;
         }
     }
 
@@ -229,10 +284,11 @@ export async function renderBook(view, id) {
                 items.append(...data.items.map(review => reviewItem(review, me)));
                 next = data._links.next?.href;
                 more.hidden = !next;
-            })}, 'Show older reviews');
+            }, {box: reviewsBox})}, 'Show older reviews');
         }
         return h('section', {class: 'reviews-section', 'aria-labelledby': 'reviews-title'},
             h('h2', {id: 'reviews-title'}, `Reviews (${page.total})`),
+            reviewsBox,
             page.total === 0 ? h('p', {class: 'empty'}, 'No reviews yet.') : items,
             more,
             me === null ? h('p', {class: 'hint'}, signInLink('Sign in'), ' to review this book.')
@@ -246,33 +302,40 @@ export async function renderBook(view, id) {
                 h('span', {class: 'stars', 'aria-label': `${review.rating} out of 5`}, '★'.repeat(review.rating) + '☆'.repeat(5 - review.rating)),
                 ' ', h('strong', {}, own ? 'You' : review.authorName), ` · ${formatDate(review.createdAt)}`),
             review.text && h('p', {class: 'review-text'}, review.text),
-            own && h('button', {type: 'button', class: 'danger small', onclick: () => attempt(async () => {
-                await call('DELETE', review._links.self.href);
-                await draw();
-                showStatus('Deleted your review.');
-            })}, 'Delete my review'));
+            own && h('button', {type: 'button', class: 'danger small', onclick: async () => {
+                const deleted = await attempt(async () => {
+                    await call('DELETE', review._links.self.href);
+                    await draw();
+                    return true;
+                }, {box: reviewsBox});
+                if (deleted) {
+                    say(reviewsBox, 'Deleted your review.');
+                    view.querySelector('#review-rating')?.focus({preventScroll: true});
+                }
+            }}, 'Delete my review'));
     }
 
     function reviewForm(book) {
-        const form = h('form', {class: 'card', 'aria-labelledby': 'review-form-title', onsubmit: async event => {
-            event.preventDefault();
-            const body = {rating: Number(form.elements.rating.value)};
-            const text = form.elements.text.value.trim();
-            if (text !== '') {
-                body.text = text;
+        const box = outcomeBox();
+        return h('form', {class: 'card', 'aria-labelledby': 'review-form-title', onsubmit: onSubmit(async (values, form) => {
+            const body = {rating: Number(values.rating)};
+            if (values.text !== undefined) {
+                body.text = values.text;
             }
-            const added = await whileSubmitting(form, () => attempt(async () =>
-                (await call('POST', `${href}/reviews`, {json: body})).data));
-            if (added) {
+            const added = await attempt(async () => {
+                await call('POST', `${href}/reviews`, {json: body});
                 await draw();
-                showStatus('Thank you for your review.');
+                return true;
+            }, {box, form});
+            if (added) {
+                say(reviewsBox, 'Thank you for your review.');
             }
-        }},
+        })},
         h('h3', {id: 'review-form-title'}, `Review “${book.title}”`),
         field('review-rating', 'Rating', h('select', {name: 'rating'},
             [5, 4, 3, 2, 1].map(n => h('option', {value: n}, `${n} – ${'★'.repeat(n)}`)))),
         field('review-text', 'Review (optional)', h('textarea', {name: 'text', rows: 4, maxlength: 5000})),
-        h('button', {type: 'submit'}, 'Post review'));
-        return form;
+        h('button', {type: 'submit'}, 'Post review'),
+        box);
     }
 }

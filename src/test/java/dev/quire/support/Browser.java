@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
@@ -22,6 +25,7 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -31,25 +35,76 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium for one test, driven by Selenium through Debian's chromedriver (nothing is
- * downloaded: Selenium Manager is never asked). Register it with {@code @RegisterExtension}: each test gets a
- * fresh browser with its own profile, and when a test fails its screenshot, page source and console are saved
- * under {@code target/browser-failures/} before the browser closes.
+ * A real headless Chromium, driven by Selenium through Debian's chromedriver (nothing is downloaded: Selenium
+ * Manager is never asked). Register it with {@code @RegisterExtension}: on an instance field each test gets a
+ * fresh browser with its own profile; on a static field made by {@link #sharedByTheClass()} the class's tests
+ * share one browser (starting Chromium costs seconds), each test in a fresh tab of its own (its own
+ * sessionStorage, no cookies, the default window size, an empty console). When a test fails its screenshot,
+ * page source and console are saved under {@code target/browser-failures/} before the browser or tab closes. {@link #screenshot} saves a picture of the
+ * page under {@code target/screenshots/} whenever a test asks, pass or fail.
  */
-public final class Browser implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback {
+public final class Browser
+        implements BeforeAllCallback, BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback, AfterAllCallback {
     private static final Path CHROMIUM = Path.of(System.getProperty("quire.test.chromium", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER =
             Path.of(System.getProperty("quire.test.chromedriver", "/usr/bin/chromedriver"));
     private static final Path FAILURES = Path.of("target", "browser-failures");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
+    private final boolean shared;
     private ChromeDriver driver;
     private Path profile;
     /** Console entries read so far: reading the browser's log empties it. */
     private final List<LogEntry> console = new ArrayList<>();
 
+    /** A browser for each test (register on an instance field). */
+    public Browser() {
+        this(false);
+    }
+
+    private Browser(boolean shared) {
+        this.shared = shared;
+    }
+
+    /** One browser for all the tests of a class, a fresh tab for each (register on a static field). */
+    public static Browser sharedByTheClass() {
+        return new Browser(true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        if (shared) {
+            start();
+        }
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
+        if (!shared) {
+            start();
+        } else if (driver == null) {
+            throw new IllegalStateException("Browser.sharedByTheClass() belongs on a static field");
+        } else {
+            freshTab();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        if (!shared) {
+            stop();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (shared) {
+            stop();
+        }
+    }
+
+    private void start() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (Debian: apt-get install chromium chromium-driver; .ci/run installs them)");
@@ -76,8 +131,22 @@ public final class Browser implements BeforeEachCallback, AfterTestExecutionCall
         }
     }
 
-    @Override
-    public void afterEach(ExtensionContext context) throws IOException {
+    /** Opens a new tab, closes the others, and forgets what the earlier test left behind. */
+    private void freshTab() {
+        String fresh = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+        for (String handle : driver.getWindowHandles()) {
+            if (!handle.equals(fresh)) {
+                driver.switchTo().window(handle).close();
+            }
+        }
+        driver.switchTo().window(fresh);
+        driver.manage().deleteAllCookies();
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        driver.manage().logs().get(LogType.BROWSER); // the earlier test's console, read and dropped
+        console.clear();
+    }
+
+    private void stop() throws IOException {
         if (driver != null) {
             driver.quit();
             driver = null;
@@ -122,8 +191,25 @@ public final class Browser implements BeforeEachCallback, AfterTestExecutionCall
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
+    /**
+     * Makes the page's viewport exactly {@code width} x {@code height} CSS pixels at one device pixel each (a
+     * headless window's size is not quite its viewport's), so screenshots have that size. Below 600 px it is a
+     * phone's: scrollbars lie over the page instead of taking 15 px of its width.
+     */
     public void resize(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
+    }
+
+    /** Saves what the viewport shows as {@code target/screenshots/<name>.png}, and returns that file. */
+    public Path screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        // no caret blinking into or out of the picture, no focus ring that depends on timing
+        script("document.activeElement?.blur()");
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        return file;
     }
 
     /** Everything the page wrote to the console since the browser started. */
