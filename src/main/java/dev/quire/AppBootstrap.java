@@ -5,6 +5,11 @@ import dev.quire.books.BookService;
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
 import dev.quire.docs.ApiRootResource;
+import dev.quire.events.EventHub;
+import dev.quire.events.EventLog;
+import dev.quire.events.EventStreams;
+import dev.quire.events.NotificationListener;
+import dev.quire.events.Outbox;
 import dev.quire.docs.DocsResource;
 import dev.quire.docs.OpenApiResource;
 import dev.quire.health.DatabaseProbe;
@@ -15,6 +20,7 @@ import dev.quire.http.AuthTokenFilter;
 import dev.quire.http.BodyLimitFilter;
 import dev.quire.http.CorsFilter;
 import dev.quire.http.ErrorPageServlet;
+import dev.quire.http.EventStreamServlet;
 import dev.quire.http.ForwardedHeadersFilter;
 import dev.quire.http.IdempotencyFilter;
 import dev.quire.http.MediaTypeFilter;
@@ -46,6 +52,7 @@ import java.io.InputStream;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -79,6 +86,15 @@ public final class AppBootstrap implements ServletContextListener {
      * {@link HashCost#OWASP} or more.
      */
     public static final String TEST_HASH_COST_ATTRIBUTE = "dev.quire.test.hashCost";
+
+    /**
+     * Context attribute through which a test server shortens the event streams' heartbeat (a duration such as
+     * "PT1S"), so that a stream of an ended session is seen to end without waiting 15 s. No setting reaches it.
+     */
+    public static final String TEST_EVENT_HEARTBEAT_ATTRIBUTE = "dev.quire.test.eventHeartbeat";
+    /** How often an instance looks for change events without being woken. */
+    private static final Duration EVENT_POLL = Duration.ofSeconds(2);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private static final Logger log = LoggerFactory.getLogger(AppBootstrap.class);
 
@@ -118,7 +134,21 @@ public final class AppBootstrap implements ServletContextListener {
         var identity = IdentityService.withJdbc(jdbc,
                 new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)));
 
-        var books = BookService.withJdbc(jdbc);
+        // change events: written with each change, positioned and handed out by this instance's hub, which other
+        // instances wake through PostgreSQL's NOTIFY (and a poll, which loses nothing a lost wake-up would)
+        var settings = config.database();
+        var eventLog = new EventLog(jdbc, Clock.systemUTC(), config.eventRetention(), !settings.isH2());
+        var hub = new EventHub(eventLog, EVENT_POLL, purgeInterval(config.eventRetention()));
+        started.push(hub);
+        if (!settings.isH2()) {
+            started.push(new NotificationListener(settings.url(), settings.user(), settings.password(), hub));
+        }
+        var outbox = new Outbox(eventLog, hub::written);
+        var streams = new EventStreams(eventLog, hub, config.streamsPerAccount(), config.streamsPerInstance(),
+                heartbeat(context), metrics.registry());
+        started.push(streams);
+
+        var books = BookService.withJdbc(jdbc, outbox);
         if (config.demoData()) {
             int added = books.addDemoCatalogue();
             if (added > 0) {
@@ -132,15 +162,19 @@ public final class AppBootstrap implements ServletContextListener {
                 new HealthResource(databaseProbe),
                 new IdentityResource(identity),
                 new SignedInFilter(),
-                new TodoResource(TodoService.withJdbc(jdbc)),
+                new TodoResource(TodoService.withJdbc(jdbc, outbox)),
                 new BookResource(books),
                 new OpenApiResource(version, context.getContextPath()),
                 new DocsResource(),
                 new MetricsResource(metrics, config.metricsTokenIfSet())));
         resources.addAll(extraResources(context));
         var idempotency = IdempotencyService.withJdbc(jdbc);
-        var requestMetrics = new RequestMetricsFilter(metrics.registry(), RouteTemplates.of(resources));
+        var requestMetrics = new RequestMetricsFilter(metrics.registry(),
+                RouteTemplates.of(resources, EventStreamServlet.PATHS));
         registerChain(context, config, identity, idempotency, requestMetrics, new ApiApplication(resources));
+        var events = context.addServlet("events", new EventStreamServlet(streams));
+        events.setAsyncSupported(true);
+        events.addMapping(EventStreamServlet.PATHS.toArray(String[]::new));
         log.info("Quire {} started at context path '{}'", version, context.getContextPath());
     }
 
@@ -168,7 +202,9 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "rateLimitPerAddress",
                 RateLimitFilter.perAddress(rateLimiter, config.rateLimit(), config.signUpLimit()), requests);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
-        addFilter(context, "mediaTypes", new MediaTypeFilter(api.producedTypes()), requests);
+        var produced = new ArrayList<>(api.producedTypes());
+        produced.add(EventStreamServlet.MEDIA_TYPE);
+        addFilter(context, "mediaTypes", new MediaTypeFilter(produced), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
         addFilter(context, "rateLimitPerAccount", RateLimitFilter.perAccount(rateLimiter, config.rateLimit()), requests);
         // the creating POSTs marked @Idempotent
@@ -180,8 +216,11 @@ public final class AppBootstrap implements ServletContextListener {
         context.addServlet("error", new ErrorPageServlet()).addMapping(ErrorPageServlet.PATH);
     }
 
+    /** Every filter takes asynchronous requests: an event stream goes on after the chain returns. */
     private static void addFilter(ServletContext context, String name, Filter filter, EnumSet<DispatcherType> on) {
-        context.addFilter(name, filter).addMappingForUrlPatterns(on, true, "/*");
+        var registration = context.addFilter(name, filter);
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(on, true, "/*");
     }
 
     @Override
@@ -214,6 +253,18 @@ public final class AppBootstrap implements ServletContextListener {
         return context.getAttribute(TEST_HASH_COST_ATTRIBUTE) instanceof String cost
                 ? HashCost.parse(cost)
                 : HashCost.OWASP;
+    }
+
+    private static Duration heartbeat(ServletContext context) {
+        return context.getAttribute(TEST_EVENT_HEARTBEAT_ATTRIBUTE) instanceof String heartbeat
+                ? Duration.parse(heartbeat)
+                : HEARTBEAT;
+    }
+
+    /** Purged often enough that an event is gone soon after its retention: every minute, or a third of a short one. */
+    private static Duration purgeInterval(Duration retention) {
+        Duration third = retention.dividedBy(3);
+        return third.compareTo(Duration.ofMinutes(1)) < 0 ? third : Duration.ofMinutes(1);
     }
 
     private static Collection<?> extraResources(ServletContext context) {

@@ -33,7 +33,10 @@ public record AppConfig(
         String metricsToken,
         int rateLimit,
         int signUpLimit,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        Duration eventRetention,
+        int streamsPerAccount,
+        int streamsPerInstance) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -54,9 +57,12 @@ public record AppConfig(
     static final String RATE_LIMIT = "QUIRE_RATE_LIMIT";
     static final String SIGNUP_LIMIT = "QUIRE_SIGNUP_LIMIT";
     static final String TRUSTED_PROXIES = "QUIRE_TRUSTED_PROXIES";
+    static final String EVENT_RETENTION = "QUIRE_EVENT_RETENTION";
+    static final String STREAMS_PER_ACCOUNT = "QUIRE_STREAMS_PER_ACCOUNT";
+    static final String STREAMS_PER_INSTANCE = "QUIRE_STREAMS_PER_INSTANCE";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
             MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT,
-            TRUSTED_PROXIES);
+            TRUSTED_PROXIES, EVENT_RETENTION, STREAMS_PER_ACCOUNT, STREAMS_PER_INSTANCE);
     private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
@@ -79,7 +85,8 @@ public record AppConfig(
                 + ", logFormat=" + logFormat + ", sessionTtl=" + sessionTtl + ", signInLimit=" + signInLimit
                 + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)")
                 + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + ", trustedProxies=" + trustedProxies
-                + "]";
+                + ", eventRetention=" + eventRetention + ", streamsPerAccount=" + streamsPerAccount
+                + ", streamsPerInstance=" + streamsPerInstance + "]";
     }
 
     /**
@@ -140,7 +147,11 @@ public record AppConfig(
                 // sign-ups a minute per client address: each makes an account and a password hash; never off
                 (int) reader.number(SIGNUP_LIMIT, 10, 1, 100_000),
                 // none: forwarded headers are anyone's to write until the operator names the proxies
-                reader.trustedProxies(TRUSTED_PROXIES));
+                reader.trustedProxies(TRUSTED_PROXIES),
+                // how long change events are kept for clients that resume a stream
+                reader.duration(EVENT_RETENTION, Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(365)),
+                (int) reader.number(STREAMS_PER_ACCOUNT, 10, 1, 1_000),
+                (int) reader.number(STREAMS_PER_INSTANCE, 2_000, 1, 100_000));
         reader.failOnProblems();
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=0")) {

@@ -7,6 +7,7 @@ import dev.quire.books.BookStore.NewBookRecord;
 import dev.quire.books.BookStore.NewReviewRecord;
 import dev.quire.books.BookStore.ReviewRecord;
 import dev.quire.db.Jdbc;
+import dev.quire.events.Outbox;
 import dev.quire.identity.Account;
 import dev.quire.identity.AccountId;
 import dev.quire.shared.FieldError;
@@ -44,8 +45,8 @@ public final class BookService {
         this.clock = clock;
     }
 
-    public static BookService withJdbc(Jdbc jdbc) {
-        return new BookService(new JdbcBookStore(jdbc), Clock.systemUTC());
+    public static BookService withJdbc(Jdbc jdbc, Outbox events) {
+        return new BookService(new JdbcBookStore(jdbc, events), Clock.systemUTC());
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.quire.db.Jdbc.getInstant;
 import static dev.quire.db.Jdbc.setInstant;
 
 import dev.quire.db.Jdbc;
+import dev.quire.events.Outbox;
 import dev.quire.identity.AccountId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,7 +33,8 @@ final class JdbcBookStore implements BookStore {
     private static final String DELETE = "delete from books where id = ? and version = ?";
     private static final String INSERT_WORD = "insert into book_words (word, book_id) values (?, ?)";
     private static final String DELETE_WORDS = "delete from book_words where book_id = ?";
-    private static final String LOCK_RATING = "select rating_count, rating_sum from books where id = ? for update";
+    private static final String LOCK_RATING =
+            "select rating_count, rating_sum, version from books where id = ? for update";
     private static final String UPDATE_RATING = """
             update books set rating_count = ?, rating_sum = ?, rating_average = ?, updated_at = ?, version = version + 1
             where id = ?""";
@@ -47,13 +49,18 @@ final class JdbcBookStore implements BookStore {
     private static final String COUNT_REVIEWS = "select count(*) from reviews where book_id = ?";
 
     private final Jdbc jdbc;
+    private final Outbox events;
 
-    JdbcBookStore(Jdbc jdbc) {
+    /** @param events where each change's event is written, in the change's own transaction */
+    JdbcBookStore(Jdbc jdbc, Outbox events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @Override
     public BookRecord insert(NewBookRecord book) {
+        var inserted = new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(), book.isbn(),
+                book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
         try {
             jdbc.transaction(connection -> {
                 Jdbc.update(connection, INSERT, statement -> {
@@ -65,14 +72,15 @@ final class JdbcBookStore implements BookStore {
                     setInstant(statement, 12, book.createdAt());
                 });
                 insertWords(connection, book.id(), book.title(), book.author());
+                events.append(connection, BookEvents.created(inserted));
                 return null;
             });
         } catch (Jdbc.DuplicateKeyException e) {
             // ids are random, so the one unique value a new book can repeat is its ISBN
             throw new DuplicateIsbnException();
         }
-        return new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(), book.isbn(),
-                book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
+        events.committed();
+        return inserted;
     }
 
     @Override
@@ -82,6 +90,9 @@ final class JdbcBookStore implements BookStore {
 
     @Override
     public Optional<BookRecord> update(BookRecord previous, BookRecordUpdates updates, Instant now) {
+        var written = new BookRecord(previous.id(), updates.title(), updates.author(), updates.year(), updates.genre(),
+                updates.isbn(), previous.createdBy(), previous.createdAt(), now, previous.version() + 1,
+                previous.ratingCount(), previous.ratingSum());
         int changed;
         try {
             changed = jdbc.transaction(connection -> {
@@ -96,16 +107,19 @@ final class JdbcBookStore implements BookStore {
                     Jdbc.update(connection, DELETE_WORDS, statement -> statement.setString(1, previous.id().value()));
                     insertWords(connection, previous.id(), updates.title(), updates.author());
                 }
+                if (rows == 1) {
+                    events.append(connection, BookEvents.updated(written));
+                }
                 return rows;
             });
         } catch (Jdbc.DuplicateKeyException e) {
             throw new DuplicateIsbnException();
         }
-        return changed == 0
-                ? Optional.empty()
-                : Optional.of(new BookRecord(previous.id(), updates.title(), updates.author(), updates.year(),
-                        updates.genre(), updates.isbn(), previous.createdBy(), previous.createdAt(), now,
-                        previous.version() + 1, previous.ratingCount(), previous.ratingSum()));
+        if (changed == 0) {
+            return Optional.empty();
+        }
+        events.committed();
+        return Optional.of(written);
     }
 
     /** Indexes the words of the title and the author for search. */
@@ -136,10 +150,20 @@ final class JdbcBookStore implements BookStore {
 
     @Override
     public boolean delete(BookId id, long version) {
-        return jdbc.update(DELETE, statement -> {
-            statement.setString(1, id.value());
-            statement.setLong(2, version);
-        }) == 1;
+        boolean deleted = jdbc.transaction(connection -> {
+            boolean gone = Jdbc.update(connection, DELETE, statement -> {
+                statement.setString(1, id.value());
+                statement.setLong(2, version);
+            }) == 1;
+            if (gone) {
+                events.append(connection, BookEvents.deleted(id, version));
+            }
+            return gone;
+        });
+        if (deleted) {
+            events.committed();
+        }
+        return deleted;
     }
 
     @Override
@@ -213,8 +237,9 @@ final class JdbcBookStore implements BookStore {
 
     @Override
     public ReviewRecord insertReview(NewReviewRecord review, Instant now) {
+        ReviewRecord written;
         try {
-            return jdbc.transaction(connection -> {
+            written = jdbc.transaction(connection -> {
                 // the book's row is locked first: concurrent reviews of one book update its summary one at a time
                 var rating = lockRating(connection, review.bookId()).orElseThrow(BookNotFoundException::new);
                 Jdbc.update(connection, INSERT_REVIEW, statement -> {
@@ -226,13 +251,18 @@ final class JdbcBookStore implements BookStore {
                     statement.setString(6, review.text());
                     setInstant(statement, 7, review.createdAt());
                 });
-                writeRating(connection, review.bookId(), rating[0] + 1, rating[1] + review.rating(), now);
-                return new ReviewRecord(review.id(), review.bookId(), review.authorId(), review.authorName(),
+                var summary = writeRating(connection, review.bookId(), (int) rating[0] + 1,
+                        (int) rating[1] + review.rating(), now);
+                var inserted = new ReviewRecord(review.id(), review.bookId(), review.authorId(), review.authorName(),
                         review.rating(), review.text(), review.createdAt());
+                events.append(connection, BookEvents.reviewCreated(inserted, rating[2] + 1, summary));
+                return inserted;
             });
         } catch (Jdbc.DuplicateKeyException e) {
             throw new DuplicateReviewException();
         }
+        events.committed();
+        return written;
     }
 
     @Override
@@ -245,30 +275,37 @@ final class JdbcBookStore implements BookStore {
 
     @Override
     public boolean deleteReview(ReviewRecord review, Instant now) {
-        return jdbc.transaction(connection -> {
+        boolean deleted = jdbc.transaction(connection -> {
             var rating = lockRating(connection, review.bookId());
             if (rating.isEmpty()) {
                 return false;
             }
-            int deleted = Jdbc.update(connection, DELETE_REVIEW, statement -> {
+            int rows = Jdbc.update(connection, DELETE_REVIEW, statement -> {
                 statement.setString(1, review.bookId().value());
                 statement.setString(2, review.id().value());
             });
-            if (deleted == 0) {
+            if (rows == 0) {
                 return false;
             }
-            writeRating(connection, review.bookId(), rating.get()[0] - 1, rating.get()[1] - review.rating(), now);
+            var summary = writeRating(connection, review.bookId(), (int) rating.get()[0] - 1,
+                    (int) rating.get()[1] - review.rating(), now);
+            events.append(connection, BookEvents.reviewDeleted(review, rating.get()[2] + 1, summary));
             return true;
         });
+        if (deleted) {
+            events.committed();
+        }
+        return deleted;
     }
 
-    /** The book's review count and rating sum, with its row locked until the transaction ends. */
-    private static Optional<int[]> lockRating(Connection connection, BookId bookId) throws SQLException {
+    /** The book's review count, rating sum and version, with its row locked until the transaction ends. */
+    private static Optional<long[]> lockRating(Connection connection, BookId bookId) throws SQLException {
         return Jdbc.one(connection, LOCK_RATING, statement -> statement.setString(1, bookId.value()),
-                row -> new int[] {row.getInt(1), row.getInt(2)});
+                row -> new long[] {row.getInt(1), row.getInt(2), row.getLong(3)});
     }
 
-    private static void writeRating(Connection connection, BookId bookId, int count, int sum, Instant now)
+    /** Writes the book's new rating summary as its next version; returns the summary. */
+    private static Rating writeRating(Connection connection, BookId bookId, int count, int sum, Instant now)
             throws SQLException {
         Jdbc.update(connection, UPDATE_RATING, statement -> {
             statement.setInt(1, count);
@@ -277,6 +314,7 @@ final class JdbcBookStore implements BookStore {
             setInstant(statement, 4, now);
             statement.setString(5, bookId.value());
         });
+        return Rating.of(count, sum);
     }
 
     @Override

@@ -4,6 +4,8 @@ import static net.logstash.logback.argument.StructuredArguments.keyValue;
 import static net.logstash.logback.argument.StructuredArguments.value;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
@@ -18,9 +20,11 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Writes exactly one access line per request (logger {@code quire.access}: JSON on stdout by default) and is
@@ -74,7 +78,58 @@ public final class AccessLogFilter extends HttpFilter {
                 ProblemMapper.write(counted, Problem.of(500, Problem.UNEXPECTED_DETAIL, request));
             }
         } finally {
-            logRequest(request, response.getStatus(), counted.bytesWritten(), System.nanoTime() - started);
+            // a response that goes on after the chain returns (an event stream) is logged when it ends
+            Runnable line = () -> logRequest(request, response.getStatus(), counted.bytesWritten(),
+                    System.nanoTime() - started);
+            if (request.isAsyncStarted()) {
+                String id = RequestIdFilter.idOf(request);
+                request.getAsyncContext().addListener(new WhenDone(() -> {
+                    MDC.put(RequestIdFilter.MDC_KEY, id);
+                    try {
+                        line.run();
+                    } finally {
+                        MDC.remove(RequestIdFilter.MDC_KEY);
+                    }
+                }));
+            } else {
+                line.run();
+            }
+        }
+    }
+
+    /** Runs its task once, when an asynchronous response ends however it ends. */
+    private static final class WhenDone implements AsyncListener {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final Runnable task;
+
+        WhenDone(Runnable task) {
+            this.task = task;
+        }
+
+        private void finish() {
+            if (done.compareAndSet(false, true)) {
+                task.run();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            finish();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            finish();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            finish();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 

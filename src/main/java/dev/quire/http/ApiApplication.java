@@ -28,7 +28,7 @@ public final class ApiApplication extends ResourceConfig {
     /** @param resources resource and provider instances, or classes for Jersey to instantiate */
     public ApiApplication(Collection<?> resources) {
         this.resources = List.copyOf(resources);
-        property(ServletProperties.FILTER_STATIC_CONTENT_REGEX, ApiPaths.NOT_JERSEY);
+        property(ServletProperties.FILTER_STATIC_CONTENT_REGEX, ApiPaths.NOT_FOR_JERSEY);
         property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.BV_FEATURE_DISABLE, true);

@@ -1,5 +1,6 @@
 package dev.quire.http;
 
+import dev.quire.identity.Authenticated;
 import dev.quire.identity.IdentityService;
 import dev.quire.identity.InvalidTokenException;
 import dev.quire.identity.Session;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import org.slf4j.MDC;
 
 /**
@@ -52,6 +54,7 @@ public final class AuthTokenFilter extends HttpFilter {
         }
         String accountId = session.accountId().value();
         request.setAttribute(AccessLogFilter.ACCOUNT_ID_ATTRIBUTE, accountId);
+        request.setAttribute(Authenticated.LIVENESS, (BooleanSupplier) () -> identity.isLive(session));
         MDC.put(MDC_ACCOUNT_ID, accountId);
         try {
             chain.doFilter(new AuthenticatedRequest(request, new SessionPrincipal(session)), response);

@@ -185,6 +185,14 @@ public final class IdentityService {
         return new Session(found.id(), account, found.createdAt(), found.expiresAt());
     }
 
+    /**
+     * Whether the session still stands: not signed out, ended by a sign-out everywhere or a password change, nor
+     * expired. For what outlives a request (an event stream), which must end when its session does.
+     */
+    public boolean isLive(Session session) {
+        return store.findSession(session.id()).filter(found -> now().isBefore(found.expiresAt())).isPresent();
+    }
+
     /** Ends this session: its token is refused from the next request on. */
     public void signOut(Session session) {
         store.deleteSession(session.id());

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -64,8 +67,43 @@ public final class RequestMetricsFilter extends HttpFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            inFlight.decrementAndGet();
-            record(request, response, System.nanoTime() - started);
+            Runnable done = () -> {
+                inFlight.decrementAndGet();
+                record(request, response, System.nanoTime() - started);
+            };
+            if (request.isAsyncStarted()) {
+                // a response that goes on after the chain returns (an event stream) is counted when it ends
+                var once = new AtomicBoolean();
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    private void finish() {
+                        if (once.compareAndSet(false, true)) {
+                            done.run();
+                        }
+                    }
+
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        finish();
+                    }
+
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                        finish();
+                    }
+
+                    @Override
+                    public void onError(AsyncEvent event) {
+                        finish();
+                    }
+
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                        event.getAsyncContext().addListener(this);
+                    }
+                });
+            } else {
+                done.run();
+            }
         }
     }
 

@@ -28,7 +28,12 @@ public final class RouteTemplates {
 
     /** The templates of these resources (instances or classes), as Jersey's own model of them gives them. */
     public static RouteTemplates of(List<?> resources) {
-        var templates = new ArrayList<String>();
+        return of(resources, List.of());
+    }
+
+    /** As {@link #of(List)}, with routes served outside Jersey (the event streams' servlet). */
+    public static RouteTemplates of(List<?> resources, List<String> otherRoutes) {
+        var templates = new ArrayList<String>(otherRoutes);
         for (Object resource : resources) {
             Class<?> type = resource instanceof Class<?> c ? c : resource.getClass();
             if (Resource.isAcceptable(type) && type.isAnnotationPresent(jakarta.ws.rs.Path.class)) {

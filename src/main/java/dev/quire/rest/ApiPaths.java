@@ -12,6 +12,10 @@ public final class ApiPaths {
     private static final String PAGE_PREFIXES = "docs";
     /** Paths within the application that Jersey leaves to the container: everything outside its own prefixes. */
     public static final String NOT_JERSEY = "(?!/(" + API_PREFIXES + "|" + PAGE_PREFIXES + ")(/|$)).*";
+    /** The event streams: API paths, but served by a servlet of their own (a stream outlives its request). */
+    public static final String STREAMS = "/api/(todos|books)/events";
+    /** Paths within the application that Jersey passes on: those outside its prefixes, and the streams. */
+    public static final String NOT_FOR_JERSEY = STREAMS + "|" + NOT_JERSEY;
     private static final Pattern NOT_JERSEY_PATTERN = Pattern.compile(NOT_JERSEY);
     private static final Pattern API_PATTERN = Pattern.compile("/(" + API_PREFIXES + ")(/.*)?");
 

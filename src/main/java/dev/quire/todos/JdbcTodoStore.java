@@ -4,7 +4,9 @@ import static dev.quire.db.Jdbc.getInstant;
 import static dev.quire.db.Jdbc.setInstant;
 
 import dev.quire.db.Jdbc;
+import dev.quire.events.Outbox;
 import dev.quire.identity.AccountId;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -31,17 +33,34 @@ final class JdbcTodoStore implements TodoStore {
             update todos set title = ?, title_key = ?, completed = ?, position = ?, updated_at = ?, version = version + 1
             where owner_id = ? and id = ? and version = ?""";
     private static final String DELETE = "delete from todos where owner_id = ? and id = ? and version = ?";
-    private static final String DELETE_COMPLETED = "delete from todos where owner_id = ? and completed = true";
+    private static final String COMPLETED = """
+            select id from todos where owner_id = ? and completed = true order by id for update""";
+    private static final String DELETE_ONE = "delete from todos where owner_id = ? and id = ?";
 
     private final Jdbc jdbc;
+    private final Outbox events;
 
-    JdbcTodoStore(Jdbc jdbc) {
+    /** @param events where each change's event is written, in the change's own transaction */
+    JdbcTodoStore(Jdbc jdbc, Outbox events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @Override
     public TodoRecord insert(NewTodoRecord todo) {
-        jdbc.update(INSERT, statement -> {
+        var inserted = new TodoRecord(todo.id(), todo.owner(), todo.title(), todo.completed(), todo.position(),
+                todo.createdAt(), todo.createdAt(), 1);
+        jdbc.transaction(connection -> {
+            insert(connection, todo);
+            events.append(connection, TodoEvents.created(inserted));
+            return null;
+        });
+        events.committed();
+        return inserted;
+    }
+
+    private static void insert(Connection connection, NewTodoRecord todo) throws SQLException {
+        Jdbc.update(connection, INSERT, statement -> {
             statement.setString(1, todo.id().value());
             statement.setString(2, todo.owner().value());
             statement.setString(3, todo.title());
@@ -51,8 +70,6 @@ final class JdbcTodoStore implements TodoStore {
             setInstant(statement, 7, todo.createdAt());
             setInstant(statement, 8, todo.createdAt());
         });
-        return new TodoRecord(todo.id(), todo.owner(), todo.title(), todo.completed(), todo.position(),
-                todo.createdAt(), todo.createdAt(), 1);
     }
 
     @Override
@@ -71,7 +88,25 @@ final class JdbcTodoStore implements TodoStore {
 
     @Override
     public Optional<TodoRecord> update(TodoRecord previous, TodoRecordUpdates updates, Instant now) {
-        int changed = jdbc.update(UPDATE, statement -> {
+        var written = new TodoRecord(previous.id(), previous.owner(), updates.title(), updates.completed(),
+                updates.position(), previous.createdAt(), now, previous.version() + 1);
+        boolean changed = jdbc.transaction(connection -> {
+            boolean updated = update(connection, previous, updates, now);
+            if (updated) {
+                events.append(connection, TodoEvents.updated(written));
+            }
+            return updated;
+        });
+        if (!changed) {
+            return Optional.empty();
+        }
+        events.committed();
+        return Optional.of(written);
+    }
+
+    private static boolean update(Connection connection, TodoRecord previous, TodoRecordUpdates updates, Instant now)
+            throws SQLException {
+        return Jdbc.update(connection, UPDATE, statement -> {
             statement.setString(1, updates.title());
             statement.setString(2, TodoService.titleKey(updates.title()));
             statement.setBoolean(3, updates.completed());
@@ -80,25 +115,47 @@ final class JdbcTodoStore implements TodoStore {
             statement.setString(6, previous.owner().value());
             statement.setString(7, previous.id().value());
             statement.setLong(8, previous.version());
-        });
-        return changed == 0
-                ? Optional.empty()
-                : Optional.of(new TodoRecord(previous.id(), previous.owner(), updates.title(), updates.completed(),
-                        updates.position(), previous.createdAt(), now, previous.version() + 1));
-    }
-
-    @Override
-    public boolean delete(AccountId owner, TodoId id, long version) {
-        return jdbc.update(DELETE, statement -> {
-            statement.setString(1, owner.value());
-            statement.setString(2, id.value());
-            statement.setLong(3, version);
         }) == 1;
     }
 
     @Override
+    public boolean delete(AccountId owner, TodoId id, long version) {
+        boolean deleted = jdbc.transaction(connection -> {
+            boolean gone = Jdbc.update(connection, DELETE, statement -> {
+                statement.setString(1, owner.value());
+                statement.setString(2, id.value());
+                statement.setLong(3, version);
+            }) == 1;
+            if (gone) {
+                events.append(connection, TodoEvents.deleted(owner, id, version));
+            }
+            return gone;
+        });
+        if (deleted) {
+            events.committed();
+        }
+        return deleted;
+    }
+
+    @Override
     public int deleteCompleted(AccountId owner) {
-        return jdbc.update(DELETE_COMPLETED, statement -> statement.setString(1, owner.value()));
+        // the completed todos, locked, so the event names exactly the ones deleted
+        List<String> ids = jdbc.transaction(connection -> {
+            var completed = Jdbc.list(connection, COMPLETED, statement -> statement.setString(1, owner.value()),
+                    row -> row.getString(1));
+            Jdbc.batch(connection, DELETE_ONE, completed, (statement, id) -> {
+                statement.setString(1, owner.value());
+                statement.setString(2, id);
+            });
+            if (!completed.isEmpty()) {
+                events.append(connection, TodoEvents.cleared(owner.value(), completed));
+            }
+            return completed;
+        });
+        if (!ids.isEmpty()) {
+            events.committed();
+        }
+        return ids.size();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.quire.todos;
 
 import dev.quire.db.Jdbc;
+import dev.quire.events.Outbox;
 import dev.quire.identity.AccountId;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.ConcurrentUpdateException;
@@ -51,8 +52,8 @@ public final class TodoService {
         this.clock = clock;
     }
 
-    public static TodoService withJdbc(Jdbc jdbc) {
-        return new TodoService(new JdbcTodoStore(jdbc), Clock.systemUTC());
+    public static TodoService withJdbc(Jdbc jdbc, Outbox events) {
+        return new TodoService(new JdbcTodoStore(jdbc, events), Clock.systemUTC());
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quire.books.BookStore.Filter;
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
+import dev.quire.events.Outbox;
 import dev.quire.identity.AccountId;
 import dev.quire.shared.Ids;
 import dev.quire.support.AccountRows;
@@ -36,7 +37,7 @@ class JdbcBookStoreTest extends BookStoreContract {
             database = testDatabase().open();
             counting = new RowCountingDataSource(database.dataSource());
         }
-        return new JdbcBookStore(new Jdbc(counting.dataSource()));
+        return new JdbcBookStore(new Jdbc(counting.dataSource()), Outbox.NONE);
     }
 
     @Override

@@ -69,6 +69,7 @@ public final class TestServer implements AutoCloseable {
         private Path war;
         private Duration idleTimeout;
         private long minRequestDataRate;
+        private Duration eventHeartbeat;
 
         private Builder(TestDatabase database) {
             // suites build the data they assert on; the demo catalogue is tested on its own
@@ -120,6 +121,12 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /** The event streams' heartbeat, short, so a test sees a stream of an ended session end without waiting 15 s. */
+        public Builder eventHeartbeat(Duration heartbeat) {
+            this.eventHeartbeat = heartbeat;
+            return this;
+        }
+
         /** Adds a resource the production application does not have, such as a probe that throws on purpose. */
         public Builder resource(Object resource) {
             extraResources.add(resource);
@@ -155,6 +162,9 @@ public final class TestServer implements AutoCloseable {
             webapp.setAttribute(AppBootstrap.EXTRA_RESOURCES_ATTRIBUTE, List.copyOf(extraResources));
             if (hashCost != null) {
                 webapp.setAttribute(AppBootstrap.TEST_HASH_COST_ATTRIBUTE, hashCost);
+            }
+            if (eventHeartbeat != null) {
+                webapp.setAttribute(AppBootstrap.TEST_EVENT_HEARTBEAT_ATTRIBUTE, eventHeartbeat.toString());
             }
             // as docker/jetty's min-data-rate module does it
             jetty.setHandler(minRequestDataRate > 0 ? new MinimumDataRateHandler(webapp, minRequestDataRate, 0) : webapp);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
+import dev.quire.events.Outbox;
 import dev.quire.identity.AccountId;
 import dev.quire.support.AccountRows;
 import dev.quire.support.TestDatabase;
@@ -29,7 +30,7 @@ class JdbcTodoStoreTest extends TodoStoreContract {
             database = testDatabase().open();
             jdbc = new Jdbc(database.dataSource());
         }
-        return new JdbcTodoStore(jdbc);
+        return new JdbcTodoStore(jdbc, Outbox.NONE);
     }
 
     @Override
