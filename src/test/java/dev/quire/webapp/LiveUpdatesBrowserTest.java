@@ -155,6 +155,57 @@ class LiveUpdatesBrowserTest {
                 .containsExactly("Final", "Untouched", "Added elsewhere");
     }
 
+    @Test
+    void aBookPageShowsReviewsAndChangesMadeElsewhereAndSaysSoWhenTheBookIsDeleted() {
+        var owner = identities.newCaller("Owner");
+        var frank = identities.newCaller("Frank");
+        var ada = identities.newCaller("Ada");
+        var book = http.request("POST", "/api/books").header("Authorization", owner.bearer())
+                .json("{\"title\":\"The Live Book\",\"author\":\"A. Writer\",\"year\":2001}").send().json();
+        String path = "/api/books/" + book.path("id").asText();
+        // a visitor: the catalogue's stream needs no session
+        browser.open(server.uri("/#/books/" + book.path("id").asText()));
+        browser.showing(By.id("book-rating"), "No reviews yet");
+        browser.script("window.notReloaded = true");
+
+        var franks = review(frank, path, "{\"rating\":5,\"text\":\"Read it in one sitting.\"}");
+        browser.showing(By.cssSelector(".reviews"), "Read it in one sitting.");
+        browser.showing(By.id("book-rating"), "★ 5.00 (1 review)");
+        browser.showing(By.id("reviews-title"), "Reviews (1)");
+        browser.showing(By.cssSelector(".live-note"), "New review by Frank: 5 out of 5. The rating is now ★ 5.00 (1 review).");
+        review(ada, path, "{\"rating\":4,\"text\":\"Good, if long.\"}");
+        browser.showing(By.id("book-rating"), "★ 4.50 (2 reviews)");
+        assertThat(browser.driver().findElements(By.cssSelector(".reviews li .review-text")).stream()
+                .map(WebElement::getText).toList()).as("newest first").containsExactly("Good, if long.", "Read it in one sitting.");
+
+        assertThat(http.request("DELETE", path + "/reviews/" + franks.path("id").asText())
+                .header("Authorization", frank.bearer()).send().status()).isEqualTo(204);
+        browser.showing(By.id("book-rating"), "★ 4.00 (1 review)");
+        browser.showing(By.cssSelector(".live-note"), "A review was deleted. The rating is now ★ 4.00 (1 review).");
+        browser.await("Frank's review gone", d -> !browser.visible(By.cssSelector(".reviews")).getText()
+                .contains("Read it in one sitting."));
+        var stored = http.get(path).json();
+        assertThat(stored.path("rating").path("count").asInt()).isEqualTo(1);
+        assertThat(stored.path("rating").path("average").decimalValue()).isEqualByComparingTo("4");
+
+        var changed = http.request("PUT", path).header("Authorization", owner.bearer())
+                .header("If-Match", "\"" + stored.path("version").asText() + "\"")
+                .json("{\"title\":\"The Live Book, Revised\",\"author\":\"A. Writer\",\"year\":2002}").send();
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        browser.showing(By.cssSelector("main h1"), "The Live Book, Revised");
+        browser.showing(By.cssSelector(".book-detail .facts"), "2002");
+        browser.showing(By.id("book-rating"), "★ 4.00 (1 review)");
+        browser.showing(By.cssSelector(".live-note"), "This book’s details were changed elsewhere.");
+
+        assertThat(http.request("DELETE", path).header("Authorization", owner.bearer())
+                .header("If-Match", "\"" + changed.json().path("version").asText() + "\"").send().status()).isEqualTo(204);
+        browser.showing(By.cssSelector(".live-note"), "This book was deleted elsewhere: it is no longer in the catalogue.");
+        browser.showing(By.cssSelector("main h1"), "The Live Book, Revised");
+        assertThat(browser.driver().findElements(By.cssSelector(".reviews-section, .book-detail"))).isEmpty();
+        assertThat(http.get(path).status()).isEqualTo(404);
+        assertThat(browser.script("return window.notReloaded")).isEqualTo(true);
+    }
+
     /**
      * A network drop, as Chromium's DevTools make one: the page is told it is offline and every request fails
      * (its reconnections too) while another device changes the list. Back online, the page resumes after the last
@@ -233,6 +284,35 @@ class LiveUpdatesBrowserTest {
         addThroughTheApi(again, "And live again");
         browser.await("live again", d -> todoTitles().contains("And live again"));
         assertThat(TodoPages.all(http, again)).hasSize(3);
+    }
+
+    @Test
+    void aViewKeepsOneStreamAndLetsItGoWhenThePersonMovesOnOrSignsOut() {
+        var caller = identities.newCaller("Wanderer");
+        signInThroughThePage(server, caller);
+        browser.visible(By.id("new-todo"));
+        awaitOpenStreams(1);
+        // more view changes than an account may have streams open (10): a stream left behind would show
+        for (int round = 0; round < 12; round++) {
+            browser.visible(By.cssSelector("nav a[data-nav=books]")).click();
+            browser.showing(By.cssSelector(".summary"), "Page 1");
+            browser.visible(By.cssSelector("nav a[data-nav=todos]")).click();
+            browser.visible(By.id("new-todo"));
+        }
+        awaitOpenStreams(1);
+        addThroughTheApi(caller, "Still live");
+        browser.await("a todo added elsewhere", d -> todoTitles().equals(List.of("Still live")));
+        assertThat(refusedStreams()).as("streams refused for too many open").isZero();
+
+        var book = http.request("POST", "/api/books").header("Authorization", caller.bearer())
+                .json("{\"title\":\"Somewhere Else\",\"author\":\"B. Writer\"}").send().json();
+        browser.open(server.uri("/#/books/" + book.path("id").asText()));
+        browser.showing(By.cssSelector("main h1"), "Somewhere Else");
+        awaitOpenStreams(1);
+
+        browser.visible(button("Sign out")).click();
+        browser.showing(By.id("status"), "Signed out.");
+        awaitOpenStreams(0);
     }
 
     /**
