@@ -27,6 +27,8 @@ export class ApiError extends Error {
 /** What the page says when a session ends by itself: signed out on another device, expired, password changed. */
 export const SESSION_ENDED = 'Your session has ended; sign in again.';
 
+const UNREACHABLE = 'Quire could not be reached. Check the connection and try again.';
+
 const listeners = {busy: () => {}, sessionEnded: () => {}};
 let pending = 0;
 let busyTimer = null;
@@ -93,19 +95,13 @@ export async function call(method, href, options = {}) {
         try {
             response = await fetch(href, {method, headers, body, cache: 'no-cache'});
         } catch (cause) {
-            throw new ApiError(0, {detail: 'Quire could not be reached. Check the connection and try again.'});
+            throw new ApiError(0, {detail: UNREACHABLE});
         }
         const data = await readBody(response);
         if (!response.ok && response.status !== 304) {
             const problem = isObject(data) ? data : {};
             if (response.status === 401 && !options.anonymous && (bearer || ended)) {
-                // the API's words are for programs ("send Authorization: Bearer"); a person is told what happened
-                if (bearer) {
-                    setToken(null);
-                    ended = true;
-                    listeners.sessionEnded();
-                }
-                throw new ApiError(401, {...problem, detail: SESSION_ENDED, sessionEnded: true});
+                throw sessionEndedError(bearer, problem);
             }
             throw new ApiError(response.status, problem);
         }
@@ -113,6 +109,71 @@ export async function call(method, href, options = {}) {
     } finally {
         finished();
     }
+}
+
+/**
+ * The error for a 401 to a request sent with {@code bearer}: the session ended by itself. The API's words are for
+ * programs ("send Authorization: Bearer"); a person is told what happened. The token is dropped and the page told,
+ * unless another sign-in replaced it while the request was on its way.
+ */
+function sessionEndedError(bearer, problem) {
+    if (bearer && token() === bearer) {
+        setToken(null);
+        ended = true;
+        listeners.sessionEnded();
+    }
+    return new ApiError(401, {...problem, detail: SESSION_ENDED, sessionEnded: true});
+}
+
+/**
+ * Opens a change stream (text/event-stream) and resolves to the response once its head has arrived, for
+ * live.js to read. It is not counted as busy (it stays open). Rejects with ApiError: a 401 to a signed-in stream
+ * is the session's end, as for any request; a 429 or 503 carries {@code retryAfter} in milliseconds; a network
+ * failure has status 0. An abort through {@code signal} rejects with the AbortError.
+ * @param options {signal, lastEventId: the id of the last event seen, to resume after it, signedIn: true to send
+ *     the token}
+ */
+export async function openStream(href, {signal, lastEventId, signedIn}) {
+    const headers = {'Accept': 'text/event-stream'};
+    const bearer = signedIn ? token() : null;
+    if (bearer) {
+        headers['Authorization'] = `Bearer ${bearer}`;
+    }
+    if (lastEventId !== null && lastEventId !== undefined) {
+        headers['Last-Event-ID'] = lastEventId;
+    }
+    let response;
+    try {
+        response = await fetch(href, {headers, signal, cache: 'no-store'});
+    } catch (cause) {
+        if (signal.aborted) {
+            throw cause;
+        }
+        throw new ApiError(0, {detail: UNREACHABLE});
+    }
+    if (response.ok) {
+        return response;
+    }
+    const data = await readBody(response);
+    const problem = isObject(data) ? data : {};
+    if (response.status === 401 && bearer) {
+        throw sessionEndedError(bearer, problem);
+    }
+    const error = new ApiError(response.status, problem);
+    error.retryAfter = retryAfterMs(response.headers.get('Retry-After'));
+    throw error;
+}
+
+/** Retry-After in milliseconds: seconds, or an HTTP date; 0 when absent or unreadable. */
+function retryAfterMs(value) {
+    if (!value) {
+        return 0;
+    }
+    if (/^[0-9]+$/.test(value.trim())) {
+        return Number(value.trim()) * 1000;
+    }
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? 0 : Math.max(0, date - Date.now());
 }
 
 async function readBody(response) {

@@ -1,11 +1,14 @@
 // The shared catalogue: browsing with search, filters, sort and pages (all kept in the location's hash, so a
 // reload or the back button returns to the same page), one book with its reviews, and the writes a signed-in
-// account may make: add books, edit or delete its own, review any book once.
+// account may make: add books, edit or delete its own, review any book once. A book's page follows the catalogue's
+// change stream (live.js): new and deleted reviews and the rating appear in place, a book changed elsewhere is
+// shown as it is now (unless its edit form is open: saving then says it changed), a book deleted elsewhere says so.
 import {call, link, withQuery} from './api.js';
 import * as session from './session.js';
 import {field, formatDate, h, onSubmit, plural, show} from './dom.js';
-import {attempt, clearOutcome, flash, outcomeBox, say, sayError} from './ui.js';
+import {attempt, clearOutcome, flash, liveNote, outcomeBox, say, sayError} from './ui.js';
 import {signInLink} from './signin.js';
+import {follow} from './live.js';
 
 const LIST_PARAMETERS = ['q', 'author', 'genre', 'year_min', 'year_max', 'sort', 'page', 'per_page'];
 const FILTERS = ['author', 'genre', 'year_min', 'year_max', 'sort', 'per_page'];
@@ -157,42 +160,111 @@ function addBookForm() {
 }
 
 export async function renderBook(view, id) {
-    const href = `${await link('books')}/${encodeURIComponent(id)}`;
+    const books = await link('books');
+    const href = `${books}/${encodeURIComponent(id)}`;
     // outcomes that outlive a redraw of the book (after a save, say): each redraw puts them back in place
     const bookBox = outcomeBox();
     const reviewsBox = outcomeBox();
-    await draw();
+    const note = liveNote();
+    /**
+     * The book as the page shows it: its version (which each review changes too, with the rating), its rating, and
+     * the book as last drawn. An event whose version is not newer is already on the page.
+     */
+    const shown = {version: -1, rating: null, book: null};
+    /** A newer state of the book that came while its edit form or deletion was open: drawn once they close. */
+    let waiting = null;
+    const goneReviews = new Set();
+    let article = null;
+    // the reviews section's parts, which events change in place
+    let section = null;
+    let reviewList = null;
+    let reviewsHeading = null;
+    let noReviews = null;
+    let form = null;
 
-    async function draw() {
-        const [{data: book}, {data: reviews}] = await Promise.all([
-            call('GET', href),
-            call('GET', `${href}/reviews`),
-        ]);
-        const me = session.account();
+    const live = follow({view, href: `${books}/events`, signedIn: false, onEvent: received, onResync: refresh});
+    await live.ready;
+    try {
+        await draw();
+    } catch (error) {
+        live.stop();
+        throw error;
+    } finally {
+        live.release();
+    }
+
+    /** Runs one of the page's own writes: events wait until its answer is in, so they find it already shown. */
+    function own(write) {
+        return live.during(write);
+    }
+
+    function read() {
+        return Promise.all([call('GET', href), call('GET', `${href}/reviews`)]);
+    }
+
+    /** Draws the whole page from what the API says now; events wait meanwhile (they may be in what it reads). */
+    function draw() {
+        return live.during(async () => {
+            const [{data: book}, {data: reviews}] = await read();
+            const me = session.account();
+            const back = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
+            bookBox.replaceChildren();
+            reviewsBox.replaceChildren();
+            Object.assign(shown, {version: book.version, rating: book.rating, book});
+            waiting = null;
+            article = bookArticle(book, me);
+            show(view,
+                h('p', {}, h('a', {href: back}, '← All books')),
+                note,
+                h('div', {class: 'book-layout'}, article, reviewsSection(book, reviews, me)));
+        });
+    }
+
+    function bookArticle(book, me) {
         const mine = me !== null && book.createdBy === me.accountId;
-        const back = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
-        bookBox.replaceChildren();
-        reviewsBox.replaceChildren();
-        show(view,
-            h('p', {}, h('a', {href: back}, '← All books')),
-            h('div', {class: 'book-layout'},
-                h('article', {class: 'book-detail', 'aria-labelledby': 'book-title'},
-                    h('h1', {id: 'book-title'}, book.title),
-                    h('dl', {class: 'facts'},
-                        fact('Author', h('a', {href: listHash({author: book.author})}, book.author)),
-                        fact('Year', book.year ?? '—'),
-                        fact('Genre', book.genre ?? '—'),
-                        fact('ISBN', book.isbn ?? '—'),
-                        fact('Rating', h('span', {class: 'rating', id: 'book-rating'}, ratingText(book.rating))),
-                        fact('Added', book.createdBy === null ? 'with the demo catalogue'
-                            : `${formatDate(book.createdAt)}${mine ? ' by you' : ''}`)),
-                    mine && ownerControls(book),
-                    bookBox),
-                reviewsSection(book, reviews, me)));
+        return h('article', {class: 'book-detail', 'aria-labelledby': 'book-title'},
+            h('h1', {id: 'book-title'}, book.title),
+            h('dl', {class: 'facts'},
+                fact('Author', h('a', {href: listHash({author: book.author})}, book.author)),
+                fact('Year', book.year ?? '—'),
+                fact('Genre', book.genre ?? '—'),
+                fact('ISBN', book.isbn ?? '—'),
+                fact('Rating', h('span', {class: 'rating', id: 'book-rating'}, ratingText(book.rating))),
+                fact('Added', book.createdBy === null ? 'with the demo catalogue'
+                    : `${formatDate(book.createdAt)}${mine ? ' by you' : ''}`)),
+            mine && ownerControls(book),
+            bookBox);
     }
 
     function fact(term, description) {
         return [h('dt', {}, term), h('dd', {}, description)];
+    }
+
+    /** Whether the person is working on the book itself: its edit form or its deletion is open. */
+    function workingOnTheBook() {
+        return article?.querySelector('form, .confirm') != null;
+    }
+
+    /** Draws the book's details again (as {@code book}, with the newest rating), keeping focus on the same button. */
+    function redrawArticle(book) {
+        waiting = null;
+        shown.book = book;
+        const focused = article.contains(document.activeElement) ? document.activeElement.textContent : null;
+        const fresh = bookArticle({...book, rating: shown.rating}, session.account());
+        article.replaceWith(fresh);
+        article = fresh;
+        if (focused !== null) {
+            [...fresh.querySelectorAll('a, button')].find(control => control.textContent === focused)?.focus();
+        }
+    }
+
+    /** Puts back the owner's buttons in place of the form or question that replaced them. */
+    function putBack(part, controls) {
+        part.replaceWith(controls);
+        if (waiting !== null) {
+            redrawArticle(waiting); // changed elsewhere while the form was open
+        }
+        article.querySelector('.owner-controls button')?.focus();
     }
 
     function ownerControls(book) {
@@ -211,8 +283,12 @@ export async function renderBook(view, id) {
     function editForm(book, controls) {
         const box = outcomeBox();
         const form = h('form', {class: 'card', 'aria-label': 'Edit book', onsubmit: onSubmit(async (values, form) => {
-            const saved = await attempt(() => unlessChanged(async () =>
-                (await call('PUT', href, {json: bookBody(values), ifMatch: book.version})).data), {box, form});
+            // sent with the version the form was opened on: if the book changed since, the answer is 412
+            const saved = await attempt(() => own(() => unlessChanged(async () => {
+                const {data} = await call('PUT', href, {json: bookBody(values), ifMatch: book.version});
+                shown.version = Math.max(shown.version, data.version); // the stream's word of it is no news
+                return data;
+            })), {box, form});
             if (saved) {
                 await attempt(draw, {box: bookBox});
                 say(bookBox, `Saved “${saved.title}”.`);
@@ -221,10 +297,7 @@ export async function renderBook(view, id) {
         })}, bookFields('edit-book', book),
         h('div', {class: 'form-actions'},
             h('button', {type: 'submit'}, 'Save'),
-            h('button', {type: 'button', class: 'secondary', onclick: () => {
-                form.replaceWith(controls);
-                controls.querySelector('button').focus();
-            }}, 'Cancel')),
+            h('button', {type: 'button', class: 'secondary', onclick: () => putBack(form, controls)}, 'Cancel')),
         box);
         queueMicrotask(() => form.elements.title.focus());
         return form;
@@ -236,20 +309,18 @@ export async function renderBook(view, id) {
             h('p', {}, `Delete “${book.title}” and its reviews? This cannot be undone.`),
             h('div', {class: 'form-actions'},
                 h('button', {type: 'button', class: 'danger', onclick: async () => {
-                    const deleted = await attempt(() => unlessChanged(async () => {
+                    const deleted = await attempt(() => own(() => unlessChanged(async () => {
                         await call('DELETE', href, {ifMatch: book.version});
+                        live.stop(); // the page goes; the stream's word of the deletion is not for it
                         return true;
-                    }), {box});
+                    })), {box});
                     if (deleted) {
                         const target = sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books';
                         flash(`Deleted “${book.title}”.`, target);
                         location.hash = target;
                     }
                 }}, 'Yes, delete it'),
-                h('button', {type: 'button', class: 'secondary', onclick: () => {
-                    group.replaceWith(controls);
-                    controls.querySelector('button').focus();
-                }}, 'Keep it')),
+                h('button', {type: 'button', class: 'secondary', onclick: () => putBack(group, controls)}, 'Keep it')),
             box);
         queueMicrotask(() => group.querySelector('button').focus());
         return group;
@@ -274,40 +345,52 @@ export async function renderBook(view, id) {
     }
 
     function reviewsSection(book, page, me) {
-        const items = h('ul', {class: 'reviews'}, page.items.map(review => reviewItem(review, me)));
-        const ownReview = me !== null && page.items.some(review => review.authorId === me.accountId);
+        reviewList = h('ul', {class: 'reviews'}, page.items.map(review => reviewItem(review, me)));
+        reviewsHeading = h('h2', {id: 'reviews-title'});
+        noReviews = h('p', {class: 'empty'}, 'No reviews yet.');
         let more = null;
         if (page._links.next) {
             let next = page._links.next.href;
             more = h('button', {type: 'button', class: 'secondary', onclick: () => attempt(async () => {
                 const {data} = await call('GET', next);
-                items.append(...data.items.map(review => reviewItem(review, me)));
+                const drawn = new Set([...reviewList.children].map(li => li.dataset.id));
+                reviewList.append(...data.items.filter(review => !drawn.has(review.id)).map(review => reviewItem(review, me)));
                 next = data._links.next?.href;
                 more.hidden = !next;
             }, {box: reviewsBox})}, 'Show older reviews');
         }
-        return h('section', {class: 'reviews-section', 'aria-labelledby': 'reviews-title'},
-            h('h2', {id: 'reviews-title'}, `Reviews (${page.total})`),
+        const ownReview = me !== null && page.items.some(review => review.authorId === me.accountId);
+        form = me === null || ownReview ? null : reviewForm(book);
+        section = h('section', {class: 'reviews-section', 'aria-labelledby': 'reviews-title'},
+            reviewsHeading,
             reviewsBox,
-            page.total === 0 ? h('p', {class: 'empty'}, 'No reviews yet.') : items,
+            noReviews,
+            reviewList,
             more,
-            me === null ? h('p', {class: 'hint'}, signInLink('Sign in'), ' to review this book.')
-                : ownReview ? null : reviewForm(book));
+            me === null ? h('p', {class: 'hint'}, signInLink('Sign in'), ' to review this book.') : form);
+        countReviews(page.total);
+        return section;
+    }
+
+    function countReviews(total) {
+        show(reviewsHeading, `Reviews (${total})`);
+        noReviews.hidden = total > 0;
+        reviewList.hidden = total === 0;
     }
 
     function reviewItem(review, me) {
-        const own = me !== null && review.authorId === me.accountId;
-        return h('li', {class: 'review'},
+        const byMe = me !== null && review.authorId === me.accountId;
+        return h('li', {class: 'review', 'data-id': review.id, 'data-author': review.authorId},
             h('p', {class: 'review-head'},
                 h('span', {class: 'stars', 'aria-label': `${review.rating} out of 5`}, '★'.repeat(review.rating) + '☆'.repeat(5 - review.rating)),
-                ' ', h('strong', {}, own ? 'You' : review.authorName), ` · ${formatDate(review.createdAt)}`),
+                ' ', h('strong', {}, byMe ? 'You' : review.authorName), ` · ${formatDate(review.createdAt)}`),
             review.text && h('p', {class: 'review-text'}, review.text),
-            own && h('button', {type: 'button', class: 'danger small', onclick: async () => {
-                const deleted = await attempt(async () => {
+            byMe && h('button', {type: 'button', class: 'danger small', onclick: async () => {
+                const deleted = await attempt(() => own(async () => {
                     await call('DELETE', review._links.self.href);
                     await draw();
                     return true;
-                }, {box: reviewsBox});
+                }), {box: reviewsBox});
                 if (deleted) {
                     say(reviewsBox, 'Deleted your review.');
                     view.querySelector('#review-rating')?.focus({preventScroll: true});
@@ -322,11 +405,11 @@ export async function renderBook(view, id) {
             if (values.text !== undefined) {
                 body.text = values.text;
             }
-            const added = await attempt(async () => {
+            const added = await attempt(() => own(async () => {
                 await call('POST', `${href}/reviews`, {json: body});
                 await draw();
                 return true;
-            }, {box, form});
+            }), {box, form});
             if (added) {
                 say(reviewsBox, 'Thank you for your review.');
             }
@@ -337,5 +420,144 @@ export async function renderBook(view, id) {
         field('review-text', 'Review (optional)', h('textarea', {name: 'text', rows: 4, maxlength: 5000})),
         h('button', {type: 'submit'}, 'Post review'),
         box);
+    }
+
+    /**
+     * The review form follows the account's own review: it goes when one appears (unless something is typed in
+     * it: sending it then says the book has a review already), and comes back when it is deleted.
+     */
+    function followOwnReview() {
+        const me = session.account();
+        if (me === null) {
+            return;
+        }
+        const ownReview = reviewList.querySelector(`li[data-author="${CSS.escape(me.accountId)}"]`) !== null;
+        if (ownReview && form?.isConnected && form.querySelector('textarea').value.trim() === '' && !form.contains(document.activeElement)) {
+            form.remove();
+            form = null;
+        } else if (!ownReview && !form?.isConnected) {
+            form = reviewForm(shown.book);
+            section.append(form);
+        }
+    }
+
+    /** The rating (and the count of reviews) as of {@code rated} ({id, version, rating}); false if not newer. */
+    function rate(rated) {
+        if (rated.version <= shown.version) {
+            return false;
+        }
+        shown.version = rated.version;
+        shown.rating = rated.rating;
+        const rating = view.querySelector('#book-rating');
+        if (rating) {
+            show(rating, ratingText(rated.rating));
+        }
+        countReviews(rated.rating.count);
+        return true;
+    }
+
+    function ratingNow() {
+        return shown.rating.count === 0 ? 'It has no reviews now.' : `The rating is now ${ratingText(shown.rating)}.`;
+    }
+
+    /** An event from the stream; most are about other books. */
+    function received(type, data) {
+        if (type === 'review.created' && data.book.id === id) {
+            const review = {...data.review, _links: {self: {href: `${href}/reviews/${encodeURIComponent(data.review.id)}`}}};
+            let added = false;
+            if (!goneReviews.has(review.id) && !reviewList.querySelector(`li[data-id="${CSS.escape(review.id)}"]`)) {
+                reviewList.prepend(reviewItem(review, session.account()));
+                added = true;
+            }
+            const rated = rate(data.book);
+            followOwnReview();
+            if (added || rated) {
+                tell(`New review by ${review.authorName}: ${review.rating} out of 5. ${ratingNow()}`);
+            }
+        } else if (type === 'review.deleted' && data.book.id === id) {
+            goneReviews.add(data.id);
+            const li = reviewList.querySelector(`li[data-id="${CSS.escape(data.id)}"]`);
+            if (li) {
+                if (li.contains(document.activeElement)) {
+                    reviewsHeading.tabIndex = -1;
+                    reviewsHeading.focus({preventScroll: true});
+                }
+                li.remove();
+            }
+            const rated = rate(data.book);
+            followOwnReview();
+            if (li || rated) {
+                tell(`A review was deleted. ${ratingNow()}`);
+            }
+        } else if (type === 'book.updated' && data.id === id) {
+            if (data.version <= shown.version) {
+                return;
+            }
+            shown.version = data.version;
+            shown.rating = data.rating;
+            if (workingOnTheBook()) {
+                waiting = data;
+                tell('This book was changed elsewhere while you had it open here.');
+            } else {
+                redrawArticle(data);
+                tell('This book’s details were changed elsewhere.');
+            }
+        } else if (type === 'book.deleted' && data.id === id) {
+            closed();
+        }
+    }
+
+    function tell(text) {
+        show(note, text);
+    }
+
+    /** The book was deleted (elsewhere): the page says so, and stops following the catalogue. */
+    function closed() {
+        live.stop();
+        const focused = view.contains(document.activeElement);
+        const heading = h('h1', {tabindex: -1}, shown.book?.title ?? 'This book');
+        show(view, h('p', {}, h('a', {href: sessionStorage.getItem(LAST_LIST_KEY) ?? '#/books'}, '← All books')),
+            heading, note);
+        tell('This book was deleted elsewhere: it is no longer in the catalogue.');
+        if (focused) {
+            heading.focus({preventScroll: true});
+        }
+    }
+
+    /**
+     * After a reset, or a reconnection with nothing to resume from: the book and its first reviews as they are
+     * now, without disturbing a form in use (the edit form keeps its version: saving says the book changed).
+     */
+    async function refresh() {
+        let book;
+        let reviews;
+        try {
+            [{data: book}, {data: reviews}] = await read();
+        } catch (error) {
+            if (error.status === 404) {
+                closed();
+                return;
+            }
+            throw error;
+        }
+        if (book.version === shown.version) {
+            return; // nothing changed meanwhile
+        }
+        Object.assign(shown, {version: book.version, rating: book.rating});
+        if (workingOnTheBook()) {
+            waiting = book;
+            show(view.querySelector('#book-rating'), ratingText(book.rating));
+        } else {
+            redrawArticle(book);
+        }
+        const me = session.account();
+        if (reviewList.contains(document.activeElement)) {
+            reviewsHeading.tabIndex = -1;
+            reviewsHeading.focus({preventScroll: true});
+        }
+        show(reviewList, reviews.items.filter(review => !goneReviews.has(review.id)).map(review => reviewItem(review, me)));
+        countReviews(reviews.total);
+        followOwnReview();
+        tell('This book changed while the page was not connected: it now shows it as it is.');
     }
 }

@@ -9,6 +9,7 @@ import {renderSignIn, renderSignUp, signInAgain, signInLink} from './signin.js';
 import {renderTodos} from './todos.js';
 import {renderBook, renderBooks} from './books.js';
 import {renderAccount} from './account.js';
+import {leaveView, settle} from './live.js';
 
 const routes = [
     // a visitor's #/todos is the welcome, which is no part of the menu
@@ -39,6 +40,9 @@ async function route() {
         a.toggleAttribute('aria-current', a.dataset.nav === nav);
     });
     const main = document.getElementById('main');
+    // one live stream at a time: the view that is going lets its stream go, unless the next one follows the same
+    // (the todo list under another filter), which then keeps it
+    leaveView();
     const view = h('div', {class: 'view'});
     show(main, view);
     drawnFor = session.account()?.accountId ?? null;
@@ -51,6 +55,7 @@ async function route() {
         }
         showError(error);
     }
+    settle();
     if (!view.isConnected) {
         return;
     }

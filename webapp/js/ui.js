@@ -3,7 +3,7 @@
 // in the outcome box next to the form or control that caused it (a live region, scrolled into view), and an
 // error about one field under that field, named by its label. The notices at the top are for what no action
 // of the person's caused (a view that failed to load) and for the message a new view opens with.
-import {ApiError} from './api.js';
+import {ApiError, SESSION_ENDED} from './api.js';
 import {h, show} from './dom.js';
 
 const errorBox = () => document.getElementById('error');
@@ -29,6 +29,14 @@ export function showError(error) {
 export function showStatus(...content) {
     show(statusBox(), ...content);
     statusBox().hidden = false;
+}
+
+/**
+ * Says at the top that the session has ended, with a way to sign in again in place: for an ending that no action
+ * of the person's revealed (the todos' live updates found it).
+ */
+export function showSessionEnded() {
+    showStatus(describe(new ApiError(401, {detail: SESSION_ENDED, sessionEnded: true}), new Map()));
 }
 
 /** A message for the view at {@code hash}, shown at its top once it is drawn (the person is looking there). */
@@ -58,6 +66,14 @@ export function clearNotices() {
  */
 export function outcomeBox() {
     return h('div', {class: 'outcome', 'aria-live': 'polite'});
+}
+
+/**
+ * Where a view says what changed elsewhere (live updates), politely: read out when the reader is free, never
+ * taking focus. On the page from the start, like an outcome box.
+ */
+export function liveNote() {
+    return h('p', {class: 'live-note', role: 'status', 'aria-live': 'polite'});
 }
 
 /** Says that something worked, next to what caused it. */

@@ -202,6 +202,22 @@ public final class Browser
                 Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     }
 
+    /**
+     * Takes the current tab's network away, or gives it back, as Chromium's DevTools do: the page is told it is
+     * offline ({@code navigator.onLine}, the offline and online events) and every new request fails, as when the
+     * Wi-Fi drops. A response already being read is not cut by Chromium itself.
+     */
+    public void offline(boolean offline) {
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
+                "downloadThroughput", -1, "uploadThroughput", -1));
+    }
+
+    /** Runs an asynchronous script: it ends by calling its last argument with the result. */
+    public Object asyncScript(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(script, arguments);
+    }
+
     /** Saves what the viewport shows as {@code target/screenshots/<name>.png}, and returns that file. */
     public Path screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);

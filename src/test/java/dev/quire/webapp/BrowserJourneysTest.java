@@ -282,25 +282,6 @@ class BrowserJourneysTest {
     }
 
     @Test
-    void aTodoChangedElsewhereIsReloadedWithAWarningNextToTheList() {
-        var owner = identities.newCaller("Ada");
-        var created = http.request("POST", "/api/todos").header("Authorization", owner.bearer())
-                .json("{\"title\":\"Draft\"}").send().json();
-        signInThroughThePage(owner);
-        browser.await("the todo", d -> todoTitles().contains("Draft"));
-
-        http.request("PATCH", "/api/todos/" + created.path("id").asText()).header("Authorization", owner.bearer())
-                .json("{\"title\":\"Final\"}").send();
-        todo("Draft").findElement(By.cssSelector("input[type=checkbox]")).click();
-
-        var said = browser.showing(By.cssSelector(".todo-main .outcome [role=alert]"), "was changed somewhere else");
-        assertThat(inViewport(said)).isTrue();
-        browser.await("the todo as it is now", d -> todoTitles().equals(List.of("Final")));
-        assertThat(todo("Final").findElement(By.cssSelector("input[type=checkbox]")).isSelected()).isFalse();
-        assertThat(topError()).isEmpty();
-    }
-
-    @Test
     void todosCanBeManagedFromTheKeyboardAlone() {
         signInThroughThePage(identities.newCaller("Keys"));
         var keyboard = new Actions(browser.driver());
