@@ -64,7 +64,11 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
      * replaying what came after {@code resumeFrom}, or announcing a reset when that is too old to replay.
      */
     synchronized void start(String retry, Long resumeFrom, boolean reset, String collection, long subscribedAt) {
-        enqueue(("retry: " + retry + "\n: connected\n\n").getBytes(StandardCharsets.UTF_8));
+        // the id of where the stream starts, so a client that drops before any event still resumes from here; not
+        // while replaying, where the client's own id is the place to resume from
+        boolean replay = resumeFrom != null && !reset;
+        enqueue(("retry: " + retry + (replay || reset ? "" : "\nid: " + subscribedAt) + "\n: connected\n\n")
+                .getBytes(StandardCharsets.UTF_8));
         lastSent = subscribedAt;
         if (reset) {
             enqueue(("id: " + subscribedAt + "\nevent: reset\ndata: {\"reason\":\"The events after the id you resume"

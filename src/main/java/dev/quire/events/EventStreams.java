@@ -80,6 +80,7 @@ public final class EventStreams implements AutoCloseable {
             return Optional.of(Refusal.INSTANCE_LIMIT);
         }
         if (account != null && perAccountOpen.getOrDefault(account, 0) >= perAccount) {
+            probe(account);
             return Optional.of(Refusal.ACCOUNT_LIMIT);
         }
         opening++;
@@ -87,6 +88,18 @@ public final class EventStreams implements AutoCloseable {
             perAccountOpen.merge(account, 1, Integer::sum);
         }
         return Optional.empty();
+    }
+
+    /**
+     * A reader that has gone is only noticed when a write to it fails, which is the second write after it went (the
+     * first still fills the socket's buffer): at an account's limit, its streams are written to now and a second
+     * later, so the places of the gone ones are free well before the refused client retries.
+     */
+    private void probe(String account) {
+        Runnable heartbeat = () -> open.stream().filter(stream -> account.equals(stream.account))
+                .forEach(EventStream::heartbeat);
+        heartbeats.execute(heartbeat);
+        heartbeats.schedule(heartbeat, 1, TimeUnit.SECONDS);
     }
 
     /** Gives back a place {@link #admit} took, for a stream that did not open after all. */

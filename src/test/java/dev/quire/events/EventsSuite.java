@@ -86,6 +86,21 @@ abstract class EventsSuite {
     }
 
     @Test
+    void aNewStreamSaysWhereItStartsSoThatAClientThatDropsAtOnceCanResume() {
+        try (var first = todos(ada)) {
+            assertThat(first.poll(QUIET)).isEmpty();
+            long start = first.lastEventId();
+            assertThat(start).as("the start position, in an id-only block").isGreaterThanOrEqualTo(0);
+            first.close();
+            var created = signedIn(ada, "POST", "/api/todos").json("{\"title\":\"After the drop\"}").send().json();
+            try (var resumed = stream("/api/todos/events", ada, Map.of("Last-Event-ID", Long.toString(start)))) {
+                assertThat(resumed.take(1, WAIT).get(0).json().path("id").asText())
+                        .isEqualTo(created.path("id").asText());
+            }
+        }
+    }
+
+    @Test
     void aRefusedChangeWritesNoEvent() {
         try (var stream = todos(ada)) {
             var created = signedIn(ada, "POST", "/api/todos").json("{\"title\":\"Versioned\"}").send().json();

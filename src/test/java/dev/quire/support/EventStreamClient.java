@@ -49,6 +49,7 @@ public final class EventStreamClient implements AutoCloseable {
     private final AtomicInteger comments = new AtomicInteger();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile String retry;
+    private volatile long lastEventId = -1;
 
     private EventStreamClient(HttpResponse<InputStream> response) {
         this.response = response;
@@ -94,6 +95,11 @@ public final class EventStreamClient implements AutoCloseable {
 
     public String retry() {
         return retry;
+    }
+
+    /** The id of the last block that had one (an event, or the position a stream starts at); -1 before any. */
+    public long lastEventId() {
+        return lastEventId;
     }
 
     public int comments() {
@@ -145,7 +151,11 @@ public final class EventStreamClient implements AutoCloseable {
             var data = new StringBuilder();
             for (String line; (line = lines.readLine()) != null; ) {
                 if (line.isEmpty()) {
-                    if (data.length() > 0 || id >= 0) {
+                    // as EventSource does: a block without data only sets the last event id
+                    if (id >= 0) {
+                        lastEventId = id;
+                    }
+                    if (data.length() > 0) {
                         events.add(new Event(id, type, data.toString(), System.nanoTime()));
                     }
                     id = -1;
