@@ -64,6 +64,9 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
      * replaying what came after {@code resumeFrom}, or announcing a reset when that is too old to replay.
      */
     synchronized void start(String retry, Long resumeFrom, boolean reset, String collection, long subscribedAt) {
+        if (closed) {
+            return; // closed by closeAll between its registration and now: its response is complete
+        }
         enqueue(("retry: " + retry + "\n: connected\n\n").getBytes(StandardCharsets.UTF_8));
         lastSent = subscribedAt;
         if (reset) {
