@@ -64,6 +64,9 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
      * replaying what came after {@code resumeFrom}, or announcing a reset when that is too old to replay.
      */
     synchronized void start(String retry, Long resumeFrom, boolean reset, String collection, long subscribedAt) {
+        if (closed) {
+            return; // closed by closeAll between its registration and now: its response is complete
+        }
         // the id of where the stream starts, so a client that drops before any event still resumes from here; not
         // while replaying, where the client's own id is the place to resume from
         boolean replay = resumeFrom != null && !reset;

@@ -37,6 +37,8 @@ public final class EventStreams implements AutoCloseable {
     private final int perAccount;
     private final int perInstance;
     private final Set<EventStream> open = ConcurrentHashMap.newKeySet();
+    /** Set when the process is told to stop: from then on a stream ends as soon as it opens. */
+    private volatile boolean stopping;
     private final Map<String, Integer> perAccountOpen = new HashMap<>();
     private int opening;
     private final ScheduledExecutorService heartbeats;
@@ -135,6 +137,12 @@ public final class EventStreams implements AutoCloseable {
             reset = resumeFrom < state.purgedThrough() || resumeFrom > state.lastPosition();
         }
         opened.start(RETRY_MILLIS, resumeFrom, reset, collection, subscribedAt);
+        if (stopping) {
+            // opened while the process stops (on a connection kept alive through the container's drain, or admitted
+            // just before closeAll): ended at once, or it would hold the drain; its client reconnects elsewhere. Not
+            // refused: EventSource gives up for good on an answer other than 200, but reconnects after an end
+            opened.close();
+        }
     }
 
     void closed(EventStream stream) {
@@ -163,8 +171,9 @@ public final class EventStreams implements AutoCloseable {
         dropped("session_ended");
     }
 
-    /** Ends every open stream now. */
+    /** Ends every open stream now, and every one that opens from now on as soon as it opens. */
     public void closeAll() {
+        stopping = true;
         if (!open.isEmpty()) {
             log.info("Closing {} event streams", open.size());
         }

@@ -80,6 +80,9 @@ public final class EventStreamServlet extends HttpServlet {
             response.setContentType(MEDIA_TYPE);
             // no proxy may hold the events back to buffer them
             response.setHeader("X-Accel-Buffering", "no");
+            // the connection closes when the stream ends: kept alive, a stopping Tomcat would wait out its whole
+            // drain for it (it waits for connections to close), and serve the client's reconnection on it there
+            response.setHeader("Connection", "close");
             var async = request.startAsync();
             async.setTimeout(0);
             BooleanSupplier live = account == null ? null

@@ -2,11 +2,16 @@ package dev.quire.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.support.EventStreamClient;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.RawHttp;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +28,9 @@ class ApiContractTest {
     /** Failed sign-ins from one address are limited; this one is used for nothing else. */
     private static final String THROTTLED_ADDRESS = "127.0.0.77";
     private static final int SIGN_IN_LIMIT = 3;
+    private static final int STREAMS_PER_ACCOUNT = 2;
+    private static final int STREAMS_PER_INSTANCE = 4;
+    private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
 
     private TestServer server;
     private Http http;
@@ -37,6 +45,10 @@ class ApiContractTest {
                 .setting("QUIRE_DEMO_DATA", "true")
                 .setting("QUIRE_SIGNIN_LIMIT", String.valueOf(SIGN_IN_LIMIT))
                 .setting("QUIRE_MAX_BODY_BYTES", "4096")
+                .setting("QUIRE_STREAMS_PER_ACCOUNT", String.valueOf(STREAMS_PER_ACCOUNT))
+                .setting("QUIRE_STREAMS_PER_INSTANCE", String.valueOf(STREAMS_PER_INSTANCE))
+                // a stream whose client has gone is noticed at its next heartbeat: soon, so the limits are free again
+                .eventHeartbeat(Duration.ofMillis(200))
                 .start();
         http = new Http(server);
         identities = new Identities(http);
@@ -232,11 +244,116 @@ class ApiContractTest {
         expect(404, http.request("GET", one));
     }
 
+    /**
+     * The event streams: a stream's head as the document says (its body is read as events, not checked against a
+     * schema), its first lines, a change arriving as an event, a resume by each of the two means; then every refusal
+     * the document lists for them, each a problem it describes.
+     */
+    @Test
+    void eventStreams() {
+        try (var todos = openStream("/api/todos/events", ada, Map.of())) {
+            expectStream(todos, "/api/todos/events");
+            var todo = expect(201, json("POST", "/api/todos", ada, "{\"title\":\"Watched\"}"));
+            var created = todos.take(1, EVENT_WAIT).get(0);
+            assertThat(created.type()).isEqualTo("todo.created");
+            assertThat(created.json().path("id").asText()).isEqualTo(todo.json().path("id").asText());
+            String before = String.valueOf(created.id() - 1);
+            try (var resumed = openStream("/api/todos/events?after=" + before, ada, Map.of())) {
+                expectStream(resumed, "/api/todos/events");
+                assertThat(resumed.take(1, EVENT_WAIT).get(0).id()).isEqualTo(created.id());
+            }
+        }
+        // curl's Accept: */* takes the stream too
+        try (var books = openStream("/api/books/events", null, Map.of("Accept", "*/*", "Last-Event-ID", "0"))) {
+            expectStream(books, "/api/books/events");
+        }
+
+        expect(401, streamRequest("/api/todos/events", null));
+        expect(401, streamRequest("/api/todos/events", null).header("Authorization", "Bearer not-a-token"));
+        expect(401, streamRequest("/api/books/events", null).header("Authorization", "Bearer not-a-token"));
+        expect(406, http.request("GET", "/api/books/events").header("Accept", "application/json"));
+        expect(406, http.request("GET", "/api/todos/events").header("Authorization", ada.bearer())
+                .header("Accept", "text/event-stream;q=0, */*"));
+        expect(400, http.request("GET", "/api/books/events").header("Accept", "text/event-stream;q=x"));
+        expect(400, streamRequest("/api/books/events?colour=red", null));
+        expect(400, streamRequest("/api/todos/events?after=-1", ada));
+        expect(400, streamRequest("/api/books/events", null).header("Last-Event-ID", "the last one"));
+
+        // the limits, once the streams above are gone from the server
+        awaitOpenStreams(0);
+        var carol = identities.newCaller("Carol");
+        var open = new ArrayList<EventStreamClient>();
+        try {
+            for (int i = 0; i < STREAMS_PER_ACCOUNT; i++) {
+                open.add(openStream("/api/todos/events", carol, Map.of()));
+            }
+            var tooMany = expect(429, streamRequest("/api/todos/events", carol));
+            assertThat(tooMany.header("Retry-After")).isNotBlank();
+            while (open.size() < STREAMS_PER_INSTANCE) {
+                open.add(openStream("/api/books/events", null, Map.of()));
+            }
+            assertThat(open).allSatisfy(stream -> assertThat(stream.status()).isEqualTo(200));
+            var full = expect(503, streamRequest("/api/books/events", null));
+            assertThat(full.header("Retry-After")).isNotBlank();
+        } finally {
+            open.forEach(EventStreamClient::close);
+        }
+    }
+
     @Test
     void bodiesOverTheLimit() {
         String big = "{\"title\":\"" + "x".repeat(5000) + "\"}";
 
         expect(413, "POST", "/api/todos", RawHttp.exchange(server, RawHttp.json("POST", "/api/todos", big)));
+    }
+
+    /** A request for a stream as EventSource makes it, with the caller's token when there is a caller. */
+    private Http.Request streamRequest(String path, Identities.Caller caller) {
+        var request = http.request("GET", path).header("Accept", "text/event-stream");
+        return caller == null ? request : request.header("Authorization", caller.bearer());
+    }
+
+    private EventStreamClient openStream(String path, Identities.Caller caller, Map<String, String> headers) {
+        var all = new HashMap<>(headers);
+        if (caller != null) {
+            all.put("Authorization", caller.bearer());
+        }
+        return EventStreamClient.open(server.uri(path), all);
+    }
+
+    /** A stream answered as the document says, which has begun with what it always sends first. */
+    private void expectStream(EventStreamClient stream, String path) {
+        assertThat(stream.status()).as(path).isEqualTo(200);
+        contract.check("GET", path, stream);
+        long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
+        while (stream.comments() == 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        assertThat(stream.comments()).as("the stream's first comment, : connected").isPositive();
+        assertThat(stream.retry()).isEqualTo("3000");
+    }
+
+    private void awaitOpenStreams(int count) {
+        long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
+        String open;
+        while (!(open = metric("quire_event_streams_open")).equals(count + ".0")) {
+            assertThat(System.nanoTime()).as("streams open: " + open).isLessThan(deadline);
+            sleep(50);
+        }
+    }
+
+    private String metric(String name) {
+        return http.get("/metrics").body().lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> line.substring(name.length() + 1)).orElseThrow();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A JSON request, with the caller's token when there is a caller. */

@@ -12,6 +12,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import dev.quire.support.EventStreamClient;
 import dev.quire.support.Http;
 import dev.quire.support.RawHttp;
 import dev.quire.support.RouteRecorder;
@@ -114,6 +115,15 @@ final class OpenApiContract {
     /** Checks a response from {@link RawHttp} to {@code method} {@code path} (within the application). */
     void check(String method, String path, RawHttp.Response response) {
         check(method, contextPath + path, response.status(), response::header, response.body());
+    }
+
+    /**
+     * Checks the answer's head of an event stream opened at {@code path} (within the application, its query
+     * included): status, media type, headers. Its body, a stream of events, is not a JSON document to check.
+     */
+    void check(String method, String path, EventStreamClient stream) {
+        String withoutQuery = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        check(method, contextPath + withoutQuery, stream.status(), stream::header, "");
     }
 
     private void check(String method, String fullPath, int status, UnaryOperator<String> header, String body) {

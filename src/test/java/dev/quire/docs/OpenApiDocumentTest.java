@@ -4,6 +4,8 @@ import static dev.quire.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.http.EventStreamServlet;
+import dev.quire.support.EventStreamClient;
 import dev.quire.support.Http;
 import dev.quire.support.RouteRecorder;
 import dev.quire.support.TestDatabase;
@@ -143,6 +145,25 @@ class OpenApiDocumentTest {
         assertThat(minus(documented, served)).as("documented but not served").isEmpty();
     }
 
+    /**
+     * The routes a servlet serves are listed by hand (RouteRecorder.SERVLET_ROUTES): the list is the event stream
+     * servlet's own, none of them is also Jersey's, and each needs a session exactly when the list says.
+     */
+    @Test
+    void servletRoutesAreTheEventStreamServletsPaths() {
+        var jersey = recorder.jerseyRoutes().stream().map(RouteRecorder.Route::key).collect(Collectors.toSet());
+
+        assertThat(RouteRecorder.SERVLET_ROUTES).extracting(RouteRecorder.Route::path)
+                .containsExactlyInAnyOrderElementsOf(EventStreamServlet.PATHS);
+        for (var route : RouteRecorder.SERVLET_ROUTES) {
+            assertThat(jersey).as("Jersey serves " + route.key() + " too").doesNotContain(route.key());
+            try (var stream = EventStreamClient.open(server.uri(route.path()), Map.of())) {
+                assertThat(stream.status()).as("%s without a session", route.key())
+                        .isEqualTo(route.signedIn() ? 401 : 200);
+            }
+        }
+    }
+
     @Test
     void signedInRoutesNeedABearerTokenAndTheRestArePublic() {
         for (var operation : contract.operations()) {
@@ -226,13 +247,7 @@ class OpenApiDocumentTest {
     @Test
     void everyDocumentedOperationReachesARoute() {
         for (var operation : contract.operations()) {
-            var request = http.request(operation.method(), example(operation));
-            var body = contract.resolve(operation.node().path("requestBody")).path("content");
-            if (!body.isEmpty()) {
-                request.header("Content-Type", body.fieldNames().next()).body("{}");
-            }
-
-            var response = request.send();
+            var response = exchange(operation, null);
 
             assertThat(response.status()).as(operation.key() + ": " + response).isNotEqualTo(405);
             assertThat(response.status() == 404 && response.body().contains("There is no resource at"))
@@ -263,13 +278,7 @@ class OpenApiDocumentTest {
                 accepts.add("application/json;q=0");
             }
             for (String accept : accepts) {
-                var request = http.request(operation.method(), example(operation)).header("Accept", accept);
-                var body = contract.resolve(operation.node().path("requestBody")).path("content");
-                if (!body.isEmpty()) {
-                    request.header("Content-Type", body.fieldNames().next()).body("{}");
-                }
-
-                var response = request.send();
+                var response = exchange(operation, accept);
 
                 assertThat(response.status()).as(operation.key() + " with Accept: " + accept + ": " + response)
                         .isNotEqualTo(406);
@@ -333,6 +342,32 @@ class OpenApiDocumentTest {
         for (var response : List.of(first, again, stale, garbled)) {
             contract.check(response);
         }
+    }
+
+    /** A status and a body; a stream's body is left unread. */
+    private record Answer(int status, String body) {}
+
+    /**
+     * Calls the operation at its example path with this Accept (or none), with an empty body of the type it takes if
+     * it takes one. An event stream, which never ends by itself, is read only until its answer's head has come.
+     */
+    private Answer exchange(OpenApiContract.Operation operation, String accept) {
+        if (RouteRecorder.isEventStream(servedRoute(operation))) {
+            try (var stream = EventStreamClient.open(server.uri(example(operation)),
+                    accept == null ? Map.of() : Map.of("Accept", accept))) {
+                return new Answer(stream.status(), stream.status() == 200 ? "" : stream.body());
+            }
+        }
+        var request = http.request(operation.method(), example(operation));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        var body = contract.resolve(operation.node().path("requestBody")).path("content");
+        if (!body.isEmpty()) {
+            request.header("Content-Type", body.fieldNames().next()).body("{}");
+        }
+        var response = request.send();
+        return new Answer(response.status(), response.body());
     }
 
     /** The operation's path with each parameter replaced by its first example or allowed value, or "x". */

@@ -63,6 +63,14 @@ class ThirdPartyContractIT {
 
     private TestServer server;
     private final List<Process> processes = new ArrayList<>();
+    /**
+     * Left out of both runs: the event streams' own requests (the operations whose success is text/event-stream,
+     * read from the document), as item names. A stream's answer never ends by itself: Newman would wait out its
+     * 30 s timeout and count a failure, and Prism would hold it as long. Their variations (a token that fails,
+     * Accept ruling the stream out, a malformed Accept, a query parameter it does not take) end at once with a
+     * problem, and are run; ApiContractTest opens the streams themselves and checks them against the document.
+     */
+    private String endlessStreams;
 
     @BeforeAll
     void installToolsStartQuireAndMakeTheCollection() throws IOException, InterruptedException {
@@ -75,6 +83,7 @@ class ThirdPartyContractIT {
         var document = new Http(server).get("/api/openapi.json");
         assertThat(document.status()).as(document.toString()).isEqualTo(200);
         Files.writeString(WORK.resolve("openapi.json"), document.body());
+        endlessStreams = endlessStreams(document.json());
 
         run(Duration.ofMinutes(2), "portman.log", tool("portman"), "--local", "openapi.json",
                 "--portmanConfigFile", "portman-config.yaml", "--output", "collection.json",
@@ -92,9 +101,10 @@ class ThirdPartyContractIT {
 
     @Test
     void newmanFindsEveryAnswerAsTheDocumentSays() throws IOException, InterruptedException {
-        var result = newman("straight", base(server.port()), null);
+        var result = newman("straight", base(server.port()), endlessStreams);
 
         assertThat(result.path("requests").size()).as("requests Newman sent").isGreaterThan(150);
+        assertThat(result.path("skipped")).as("requests left out: the event streams' own").hasSize(2);
         assertThat(failures(result)).as("Newman's failed assertions, straight to Quire (all in "
                 + WORK.resolve("newman-straight.json") + ")").isEmpty();
     }
@@ -106,7 +116,7 @@ class ThirdPartyContractIT {
                 "--host", "127.0.0.1", "--port", String.valueOf(port), "--cors", "false");
         awaitListening(prism, port, WORK.resolve("prism.log"));
 
-        var result = newman("through-prism", base(port), NOT_THROUGH_PRISM);
+        var result = newman("through-prism", base(port), NOT_THROUGH_PRISM + "|" + endlessStreams);
 
         assertThat(result.path("requests").size()).as("requests sent through Prism").isGreaterThan(150);
         assertThat(violations(result)).as("what Prism found breaking the document (see "
@@ -131,6 +141,22 @@ class ThirdPartyContractIT {
         }
 
         assertThat(findings).as("Spectral's errors and warnings").isEmpty();
+    }
+
+    /**
+     * The names Portman gives the requests of the operations that answer with a stream of events (their
+     * summaries), as a regular expression that matches those requests and not their variations.
+     */
+    private static String endlessStreams(JsonNode document) {
+        var summaries = new ArrayList<String>();
+        document.path("paths").forEach(path -> path.forEach(operation -> {
+            if (operation.path("responses").path("200").path("content").has("text/event-stream")) {
+                // escaped for JavaScript's RegExp (run-newman.js), which knows no \Q...\E
+                summaries.add(operation.path("summary").asText().replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0"));
+            }
+        }));
+        assertThat(summaries).as("the event streams in the document").hasSize(2);
+        return "^(" + String.join("|", summaries) + ")$";
     }
 
     /** Runs the collection against {@code baseUrl} and returns run-newman.js's account of the run. */

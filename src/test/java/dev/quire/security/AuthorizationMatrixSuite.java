@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.security.AuthorizationRules.Rule;
 import dev.quire.security.AuthorizationRules.Scope;
+import dev.quire.support.EventStreamClient;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.RouteRecorder;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +33,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The object-level authorization matrix: every route the application serves (read from Jersey's own resource
- * model) against {@link AuthorizationRules}. Account A owns a todo, a book, a review and a session; account B, and
- * a caller without a session, call every route with A's ids, and get what the rule says, never more; afterwards A
- * reads everything back unchanged. A route the rules do not classify fails the matrix. Runs once per database.
+ * model, and the event streams its servlet serves) against {@link AuthorizationRules}. Account A owns a todo, a
+ * book, a review and a session; account B, and a caller without a session, call every route with A's ids, and get
+ * what the rule says, never more; afterwards A reads everything back unchanged. A route the rules do not classify
+ * fails the matrix. Then the streams, which carry what happens after they open: no event of one account reaches
+ * another's stream, and a session that ends opens no stream and ends the one it had. Runs once per database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class AuthorizationMatrixSuite {
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** How often a stream checks its session (the shipped 15 s would make the test wait that long). */
+    private static final Duration HEARTBEAT = Duration.ofMillis(500);
+    private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
 
     private final RouteRecorder served = new RouteRecorder();
     private TestServer server;
@@ -56,6 +63,7 @@ abstract class AuthorizationMatrixSuite {
                 .setting("QUIRE_RATE_LIMIT", "0")
                 .setting("QUIRE_SIGNUP_LIMIT", "10000")
                 .setting("QUIRE_SIGNIN_LIMIT", "10000")
+                .eventHeartbeat(HEARTBEAT)
                 .start();
         http = new Http(server);
         identities = new Identities(http);
@@ -101,6 +109,19 @@ abstract class AuthorizationMatrixSuite {
     @Timeout(30)
     void accountBAndAnonymousGetWhatTheRuleSays(Rule rule) {
         var b = rule.scope() == Scope.OWN ? identities.newCaller("Bob-own") : bob;
+        if (isEventStream(rule)) {
+            // a stream never ends by itself: what matters is whether it opens, and a refusal's problem
+            for (var caller : new String[] {b.bearer(), null}) {
+                try (var stream = openStream(fill(rule.target()), caller)) {
+                    assertThat(stream.status()).as((caller == null ? "anonymous: " : "B: ") + rule)
+                            .isEqualTo(caller == null ? rule.forAnonymous() : rule.forB());
+                    if (stream.status() >= 400) {
+                        assertThat(stream.header("Content-Type")).isEqualTo("application/problem+json");
+                    }
+                }
+            }
+            return;
+        }
 
         var asB = send(rule, b.bearer(), null);
         var asAnonymous = send(rule, null, null);
@@ -186,6 +207,127 @@ abstract class AuthorizationMatrixSuite {
                 assertThat(after.get(what)).as(what).isEqualTo(before);
             }
         });
+    }
+
+    /**
+     * A's todos stream while B changes B's todos in every way there is: B's stream gets each change (so they did make
+     * events), A's gets none. Then A changes a todo of A's own: it is the first event on A's stream, which hands
+     * events out in the order they were made, so nothing of B's came before it; and the next on B's stream is B's
+     * own again. A query parameter naming A's account opens no stream for B.
+     */
+    @Test
+    @Order(4)
+    void noEventOfOneAccountReachesAnother() {
+        var a = identities.newCaller("Stream-A");
+        var b = identities.newCaller("Stream-B");
+        try (var aStream = openStream("/api/todos/events", a.bearer());
+                var bStream = openStream("/api/todos/events", b.bearer())) {
+            assertThat(List.of(aStream.status(), bStream.status())).containsOnly(200);
+            awaitConnected(aStream);
+            awaitConnected(bStream);
+
+            String todo = succeeded(http.request("POST", "/api/todos").header("Authorization", b.bearer())
+                    .json("{\"title\":\"B's secret\"}")).path("id").asText();
+            succeeded(http.request("PATCH", "/api/todos/" + todo).header("Authorization", b.bearer())
+                    .header("Content-Type", "application/merge-patch+json").body("{\"completed\":true}"));
+            succeeded(http.request("PUT", "/api/todos/" + todo).header("Authorization", b.bearer())
+                    .json("{\"title\":\"B's secret, renamed\",\"completed\":false}"));
+            assertThat(http.request("DELETE", "/api/todos/" + todo).header("Authorization", b.bearer()).send()
+                    .status()).isEqualTo(204);
+            succeeded(http.request("POST", "/api/todos").header("Authorization", b.bearer())
+                    .json("{\"title\":\"B's done\",\"completed\":true}"));
+            assertThat(http.request("DELETE", "/api/todos?completed=true").header("Authorization", b.bearer())
+                    .send().status()).isEqualTo(204);
+
+            assertThat(bStream.take(6, EVENT_WAIT)).extracting(EventStreamClient.Event::type).containsExactly(
+                    "todo.created", "todo.updated", "todo.updated", "todo.deleted", "todo.created", "todos.cleared");
+            String mine = succeeded(http.request("POST", "/api/todos").header("Authorization", a.bearer())
+                    .json("{\"title\":\"A's own\"}")).path("id").asText();
+            var first = aStream.take(1, EVENT_WAIT).get(0);
+            assertThat(first.type()).isEqualTo("todo.created");
+            assertThat(first.json().path("id").asText()).as("A's first event is A's own change").isEqualTo(mine);
+            assertThat(first.data()).doesNotContain(b.accountId(), todo);
+            String theirs = succeeded(http.request("POST", "/api/todos").header("Authorization", b.bearer())
+                    .json("{\"title\":\"B again\"}")).path("id").asText();
+            assertThat(bStream.take(1, EVENT_WAIT).get(0).json().path("id").asText())
+                    .as("B's next event is B's own, not A's").isEqualTo(theirs);
+            assertThat(aStream.poll(Duration.ofMillis(500))).as("nothing of B's after A's own either").isEmpty();
+        }
+        for (String parameter : List.of("account", "owner", "accountId")) {
+            try (var stream = openStream("/api/todos/events?" + parameter + "=" + ada.caller().accountId(),
+                    b.bearer())) {
+                assertThat(stream.status()).as("?" + parameter + "= of A's account, as B").isEqualTo(400);
+            }
+        }
+    }
+
+    /**
+     * A token whose session has ended opens no stream, the public one included (a token that fails is refused
+     * everywhere under /api), and the stream the session had open ends at its next heartbeat: when the session is
+     * signed out, and when another session signs out everywhere.
+     */
+    @Test
+    @Order(4)
+    void aSessionThatEndedOpensNoStreamAndEndsTheOneItHad() {
+        var c = identities.newCaller("Stream-C");
+        try (var signedOut = openStream("/api/todos/events", c.bearer())) {
+            assertThat(signedOut.status()).isEqualTo(200);
+            awaitConnected(signedOut);
+            assertThat(http.request("DELETE", "/api/sessions/me").header("Authorization", c.bearer()).send()
+                    .status()).isEqualTo(204);
+            assertThat(signedOut.awaitEnd(HEARTBEAT.multipliedBy(10))).as("the signed-out session's stream ended")
+                    .isTrue();
+        }
+        for (String path : List.of("/api/todos/events", "/api/books/events")) {
+            try (var stream = openStream(path, c.bearer())) {
+                assertThat(stream.status()).as(path + " with a signed-out session's token").isEqualTo(401);
+                assertThat(stream.header("Content-Type")).isEqualTo("application/problem+json");
+            }
+        }
+
+        var elsewhere = identities.signIn(c.email(), Identities.PASSWORD);
+        assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(201);
+        String other = "Bearer " + elsewhere.json().path("token").asText();
+        var again = identities.signIn(c.email(), Identities.PASSWORD);
+        String third = "Bearer " + again.json().path("token").asText();
+        try (var ended = openStream("/api/todos/events", other)) {
+            assertThat(ended.status()).isEqualTo(200);
+            awaitConnected(ended);
+            assertThat(http.request("DELETE", "/api/sessions").header("Authorization", third).send().status())
+                    .isEqualTo(204);
+            assertThat(ended.awaitEnd(HEARTBEAT.multipliedBy(10)))
+                    .as("the stream of a session ended by signing out everywhere").isTrue();
+        }
+    }
+
+    private boolean isEventStream(Rule rule) {
+        return served.routes().stream().anyMatch(route -> rule.route().equals(route.method() + " " + route.path())
+                && RouteRecorder.isEventStream(route));
+    }
+
+    private EventStreamClient openStream(String path, String authorization) {
+        return EventStreamClient.open(server.uri(path),
+                authorization == null ? Map.of() : Map.of("Authorization", authorization));
+    }
+
+    /** Waits for the stream's first comment (": connected"): from then on, it is subscribed to what happens. */
+    private static void awaitConnected(EventStreamClient stream) {
+        long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
+        while (stream.comments() == 0) {
+            assertThat(System.nanoTime()).as("the stream's first lines came").isLessThan(deadline);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static JsonNode succeeded(Http.Request request) {
+        var response = request.send();
+        assertThat(response.status()).as(response.toString()).isBetween(200, 201);
+        return response.json();
     }
 
     /** Everything of A's, as A reads it. */

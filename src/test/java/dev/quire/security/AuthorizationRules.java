@@ -8,7 +8,8 @@ import java.util.List;
  * expected answers are docs/API.md's rules: todos are private (another account gets 404, as if the todo did not exist;
  * it is the same 404 as for an unknown id), the catalogue is shared (anyone reads a book and its reviews, any
  * account may review any book), but only the account that added a book changes or deletes it (403 for others),
- * only a review's author deletes it (403), another account's profile is 404, and sessions are only ever "me".
+ * only a review's author deletes it (403), another account's profile is 404, and sessions are only ever "me". The
+ * change streams follow the same line: the todos stream is the caller's own, the catalogue's is public.
  */
 final class AuthorizationRules {
     /** What a route touches. */
@@ -77,12 +78,17 @@ final class AuthorizationRules {
             new Rule("GET /api/todos", Scope.OWN, "/api/todos", null, 200, 401, "B's own list, without A's todos"),
             new Rule("DELETE /api/todos", Scope.OWN, "/api/todos?completed=true", null, 204, 401,
                     "clears B's completed todos; A's completed todo stays"),
+            new Rule("GET /api/todos/events", Scope.OWN, "/api/todos/events", null, 200, 401,
+                    "B's own todos' changes: no parameter names another account, and none of A's ever comes"
+                            + " (AuthorizationMatrixSuite.noEventOfOneAccountReachesAnother)"),
             new Rule("GET /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", null, 404, 401,
                     "todos are private: 404, as for an id that does not exist"),
             new Rule("PUT /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", TODO, 404, 401, "todos are private"),
             new Rule("PATCH /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", TODO, 404, 401, "todos are private"),
             new Rule("DELETE /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", null, 404, 401, "todos are private"),
             new Rule("GET /api/books", Scope.PUBLIC, "/api/books", null, 200, 200, "the shared catalogue"),
+            new Rule("GET /api/books/events", Scope.PUBLIC, "/api/books/events", null, 200, 200,
+                    "the catalogue's changes, as public as the catalogue"),
             new Rule("POST /api/books", Scope.OWN, "/api/books", "{\"title\":\"B's book\",\"author\":\"B\"}", 201, 401,
                     "adds a book that belongs to B"),
             new Rule("GET /api/books/{id}", Scope.OBJECT, "/api/books/{book}", null, 200, 200,

@@ -246,6 +246,16 @@ public final class Container implements AutoCloseable {
         return port;
     }
 
+    /** The container's JVM: the process started (catalina.sh execs Java; Jetty's start.jar runs in it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The JDK the container runs on, whose tools (jcmd) can look into it. */
+    public Path javaHome() {
+        return launcher.javaHome;
+    }
+
     /** Tomcat's shutdown port (-1 on Jetty, which has none). */
     public int shutdownPort() {
         return shutdownPort;

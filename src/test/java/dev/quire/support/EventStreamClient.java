@@ -62,7 +62,10 @@ public final class EventStreamClient implements AutoCloseable {
         }
     }
 
-    /** Opens the stream at {@code uri} with these headers; returns once the response's head has arrived. */
+    /**
+     * Opens the stream at {@code uri} with these headers (an {@code Accept} among them replaces
+     * {@code text/event-stream}); returns once the response's head has arrived.
+     */
     public static EventStreamClient open(URI uri, Map<String, String> headers) {
         var request = HttpRequest.newBuilder(uri).GET().header("Accept", "text/event-stream");
         headers.forEach(request::setHeader);

@@ -6,12 +6,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -103,7 +103,9 @@ public final class PostgresServer {
      */
     public String createDatabase() {
         String name = "quire_test_" + databases.incrementAndGet();
-        try (var connection = DriverManager.getConnection(url("postgres"));
+        // the driver named, not looked up: DriverManager scans for drivers once per JVM, and when a WAR run in this
+        // JVM (ThirdPartyContractIT) scanned first, it kept only the WAR's, which the WAR's undeploy took away
+        try (var connection = new org.postgresql.Driver().connect(url("postgres"), new Properties());
              var statement = connection.createStatement()) {
             statement.execute("create database " + name + " template template0 locale_provider icu icu_locale 'en-US'");
         } catch (SQLException e) {
