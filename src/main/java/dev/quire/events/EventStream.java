@@ -41,6 +41,8 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private final ArrayDeque<StoredEvent> held = new ArrayDeque<>();
     private int queued;
+    /** Whether {@link #start} has run: the hub may hand out events between subscribing the stream and starting it. */
+    private boolean started;
     private boolean replaying;
     private long replayAfter;
     private long replayUpTo;
@@ -64,8 +66,14 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
      * replaying what came after {@code resumeFrom}, or announcing a reset when that is too old to replay.
      */
     synchronized void start(String retry, Long resumeFrom, boolean reset, String collection, long subscribedAt) {
+        if (closed) {
+            return;
+        }
+        started = true;
         enqueue(("retry: " + retry + "\n: connected\n\n").getBytes(StandardCharsets.UTF_8));
-        lastSent = subscribedAt;
+        // live events go on after the later of where this instance stood and where the client stands: a client
+        // coming from an instance that is ahead of this one has already seen what this one has yet to hand out
+        lastSent = reset || resumeFrom == null ? subscribedAt : Math.max(subscribedAt, resumeFrom);
         if (reset) {
             enqueue(("id: " + subscribedAt + "\nevent: reset\ndata: {\"reason\":\"The events after the id you resume"
                     + " from are no longer kept; fetch the collection again.\",\"collection\":\"" + collection
@@ -75,6 +83,9 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
             replayAfter = resumeFrom;
             replayUpTo = subscribedAt;
             streams.replayed();
+        }
+        if (!replaying) {
+            sendHeld();
         }
         out.setWriteListener(this);
     }
@@ -88,7 +99,8 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
             if (closed) {
                 return;
             }
-            if (replaying) {
+            // before the start, an event would overtake the stream's first lines and its replay
+            if (replaying || !started) {
                 if (held.size() >= MAX_HELD) {
                     drop("slow");
                     return;
@@ -161,9 +173,13 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
         if (batch.size() < REPLAY_BATCH) {
             replaying = false;
             lastSent = Math.max(lastSent, replayUpTo);
-            while (!held.isEmpty() && !closed) {
-                send(held.poll());
-            }
+            sendHeld();
+        }
+    }
+
+    private void sendHeld() {
+        while (!held.isEmpty() && !closed) {
+            send(held.poll());
         }
     }
 
