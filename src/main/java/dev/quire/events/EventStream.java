@@ -113,26 +113,35 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
         }
     }
 
-    /** A comment line every heartbeat, and the end of the stream when its session has ended. */
-    void heartbeat() {
-        boolean ended;
-        try {
-            ended = live != null && !live.getAsBoolean();
-        } catch (RuntimeException e) {
-            ended = false; // the database is away: the session is checked again at the next heartbeat
+    /**
+     * A comment line every heartbeat, and the end of the stream when its session has ended (checked only if
+     * {@code check}).
+     *
+     * @return false if the session could not be checked (the database is away)
+     */
+    boolean heartbeat(boolean check) {
+        boolean ended = false;
+        boolean checked = true;
+        if (check && live != null) {
+            try {
+                ended = !live.getAsBoolean();
+            } catch (RuntimeException e) {
+                checked = false; // the database is away: the session is checked again at the next heartbeat
+            }
         }
         synchronized (this) {
             if (closed) {
-                return;
+                return checked;
             }
             if (ended) {
                 streams.ended();
                 close();
-                return;
+                return checked;
             }
             enqueue(HEARTBEAT);
             pump();
         }
+        return checked;
     }
 
     @Override
