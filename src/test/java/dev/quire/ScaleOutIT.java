@@ -3,6 +3,7 @@ package dev.quire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.support.Balancer;
 import dev.quire.support.Concurrently;
 import dev.quire.support.Container;
 import dev.quire.support.Container.Distribution;
@@ -10,14 +11,7 @@ import dev.quire.support.Http;
 import dev.quire.support.Identities;
 import dev.quire.support.PostgresServer;
 import dev.quire.support.RawHttp;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -43,12 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
-    private static final Path HAPROXY = Path.of(System.getProperty("quire.test.haproxy", "/usr/sbin/haproxy"));
-
     Container one;
     Container two;
-    Process balancer;
-    Path balancerLog;
+    Balancer balancer;
     int balancerPort;
     Http viaOne;
     Http viaTwo;
@@ -57,9 +48,6 @@ class ScaleOutIT {
 
     @BeforeAll
     void start() throws Exception {
-        if (!Files.isExecutable(HAPROXY)) {
-            throw new IllegalStateException(HAPROXY + " is missing (Debian: apt-get install haproxy; .ci/run installs it)");
-        }
         // the test's clients are all 127.0.0.1: the per-address limits would count them as one. HAProxy is
         // 127.0.0.1 too, and trusted, as compose.scale.yaml trusts its balancer
         var settings = Map.of("QUIRE_DB_URL", PostgresServer.shared().createDatabase(), "QUIRE_SIGNIN_LIMIT", "1000",
@@ -70,24 +58,16 @@ class ScaleOutIT {
         two = second.get(3, TimeUnit.MINUTES);
         viaOne = one.http();
         viaTwo = two.http();
-
-        balancerPort = freePort();
-        balancerLog = Files.createTempFile("quire-haproxy", ".log");
-        var command = new ProcessBuilder(HAPROXY.toString(), "-db", "-f", Path.of("docker", "haproxy", "haproxy.cfg")
-                .toString()).redirectErrorStream(true).redirectOutput(balancerLog.toFile());
-        command.environment().putAll(Map.of("QUIRE_LB_BIND", "127.0.0.1:" + balancerPort,
-                "QUIRE_1", "127.0.0.1:" + one.port(), "QUIRE_2", "127.0.0.1:" + two.port(),
-                "QUIRE_READY_PATH", "/health/ready"));
-        balancer = command.start();
-        viaBalancer = new Http(URI.create("http://127.0.0.1:" + balancerPort));
-        awaitBalancerReady();
+        balancer = Balancer.start(one, two);
+        balancerPort = balancer.port();
+        viaBalancer = balancer.http();
         ada = new Identities(viaOne).newCaller("Ada");
     }
 
     @AfterAll
     void stop() {
         if (balancer != null) {
-            balancer.destroyForcibly();
+            balancer.close();
         }
         for (Container container : new Container[] {one, two}) {
             if (container != null) {
@@ -265,31 +245,5 @@ class ScaleOutIT {
         assertThat((double) failed / sent.get()).as("failed share of %d requests: %s", sent.get(), failures)
                 .isLessThanOrEqualTo(0.001);
         assertThat(viaTwo.get("/health/ready").status()).isEqualTo(200);
-    }
-
-    private void awaitBalancerReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!balancer.isAlive()) {
-                throw new AssertionError("HAProxy exited: " + Files.readString(balancerLog, StandardCharsets.UTF_8));
-            }
-            try {
-                if (viaBalancer.get("/health/ready").status() == 200) {
-                    return;
-                }
-            } catch (IllegalStateException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("HAProxy did not become ready: " + Files.readString(balancerLog));
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

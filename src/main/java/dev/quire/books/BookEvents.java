@@ -5,7 +5,6 @@ import dev.quire.books.BookStore.ReviewRecord;
 import dev.quire.events.ChangeEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Map;
 
 /** The events of changes to the catalogue: public (no owner), in the {@code books} stream. */
 final class BookEvents {
@@ -22,6 +21,10 @@ final class BookEvents {
 
     /** What a review changed on its book: its version and rating. */
     record BookRatingData(String id, long version, RatingData rating) {}
+    // records rather than maps, so that the members come in this order every time (a Map.of's order varies)
+    record DeletedData(String id, long version) {}
+    record ReviewCreatedData(ReviewData review, BookRatingData book) {}
+    record ReviewDeletedData(String id, BookRatingData book) {}
 
     private BookEvents() {}
 
@@ -35,20 +38,19 @@ final class BookEvents {
 
     static ChangeEvent deleted(BookId id, long version) {
         return new ChangeEvent(STREAM, null, "book.deleted", id.value(), version,
-                Map.of("id", id.value(), "version", version));
+                new DeletedData(id.value(), version));
     }
 
     static ChangeEvent reviewCreated(ReviewRecord review, long bookVersion, Rating rating) {
-        return new ChangeEvent(STREAM, null, "review.created", review.id().value(), null, Map.of(
-                "review", new ReviewData(review.id().value(), review.bookId().value(), review.authorId().value(),
+        return new ChangeEvent(STREAM, null, "review.created", review.id().value(), null, new ReviewCreatedData(
+                new ReviewData(review.id().value(), review.bookId().value(), review.authorId().value(),
                         review.authorName(), review.rating(), review.text(), review.createdAt()),
-                "book", bookRating(review.bookId(), bookVersion, rating)));
+                bookRating(review.bookId(), bookVersion, rating)));
     }
 
     static ChangeEvent reviewDeleted(ReviewRecord review, long bookVersion, Rating rating) {
-        return new ChangeEvent(STREAM, null, "review.deleted", review.id().value(), null, Map.of(
-                "id", review.id().value(),
-                "book", bookRating(review.bookId(), bookVersion, rating)));
+        return new ChangeEvent(STREAM, null, "review.deleted", review.id().value(), null, new ReviewDeletedData(
+                review.id().value(), bookRating(review.bookId(), bookVersion, rating)));
     }
 
     private static BookRatingData bookRating(BookId book, long version, Rating rating) {

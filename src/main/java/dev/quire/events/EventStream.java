@@ -41,6 +41,8 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private final ArrayDeque<StoredEvent> held = new ArrayDeque<>();
     private int queued;
+    /** Whether {@link #start} has run: the hub may hand out events between subscribing the stream and starting it. */
+    private boolean started;
     private boolean replaying;
     private long replayAfter;
     private long replayUpTo;
@@ -67,12 +69,15 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
         if (closed) {
             return; // closed by closeAll between its registration and now: its response is complete
         }
+        started = true;
         // the id of where the stream starts, so a client that drops before any event still resumes from here; not
         // while replaying, where the client's own id is the place to resume from
         boolean replay = resumeFrom != null && !reset;
         enqueue(("retry: " + retry + (replay || reset ? "" : "\nid: " + subscribedAt) + "\n: connected\n\n")
                 .getBytes(StandardCharsets.UTF_8));
-        lastSent = subscribedAt;
+        // live events go on after the later of where this instance stood and where the client stands: a client
+        // coming from an instance that is ahead of this one has already seen what this one has yet to hand out
+        lastSent = replay ? Math.max(subscribedAt, resumeFrom) : subscribedAt;
         if (reset) {
             enqueue(("id: " + subscribedAt + "\nevent: reset\ndata: {\"reason\":\"The events after the id you resume"
                     + " from are no longer kept; fetch the collection again.\",\"collection\":\"" + collection
@@ -82,6 +87,9 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
             replayAfter = resumeFrom;
             replayUpTo = subscribedAt;
             streams.replayed();
+        }
+        if (!replaying) {
+            sendHeld();
         }
         out.setWriteListener(this);
     }
@@ -95,7 +103,8 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
             if (closed) {
                 return;
             }
-            if (replaying) {
+            // before the start, an event would overtake the stream's first lines and its replay
+            if (replaying || !started) {
                 if (held.size() >= MAX_HELD) {
                     drop("slow");
                     return;
@@ -108,26 +117,35 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
         }
     }
 
-    /** A comment line every heartbeat, and the end of the stream when its session has ended. */
-    void heartbeat() {
-        boolean ended;
-        try {
-            ended = live != null && !live.getAsBoolean();
-        } catch (RuntimeException e) {
-            ended = false; // the database is away: the session is checked again at the next heartbeat
+    /**
+     * A comment line every heartbeat, and the end of the stream when its session has ended (checked only if
+     * {@code check}).
+     *
+     * @return false if the session could not be checked (the database is away)
+     */
+    boolean heartbeat(boolean check) {
+        boolean ended = false;
+        boolean checked = true;
+        if (check && live != null) {
+            try {
+                ended = !live.getAsBoolean();
+            } catch (RuntimeException e) {
+                checked = false; // the database is away: the session is checked again at the next heartbeat
+            }
         }
         synchronized (this) {
             if (closed) {
-                return;
+                return checked;
             }
             if (ended) {
                 streams.ended();
                 close();
-                return;
+                return checked;
             }
             enqueue(HEARTBEAT);
             pump();
         }
+        return checked;
     }
 
     @Override
@@ -168,9 +186,13 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
         if (batch.size() < REPLAY_BATCH) {
             replaying = false;
             lastSent = Math.max(lastSent, replayUpTo);
-            while (!held.isEmpty() && !closed) {
-                send(held.poll());
-            }
+            sendHeld();
+        }
+    }
+
+    private void sendHeld() {
+        while (!held.isEmpty() && !closed) {
+            send(held.poll());
         }
     }
 

@@ -65,8 +65,8 @@ public final class EventStreams implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeats.scheduleWithFixedDelay(() -> open.forEach(EventStream::heartbeat), heartbeat.toMillis(),
-                heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(),
+                TimeUnit.MILLISECONDS);
         // a container drains open requests for up to its stop timeout when told to stop: streams never end on their
         // own, so they are closed as soon as the process is asked to stop (SIGTERM, Ctrl+C)
         this.stopHook = new Thread(this::closeAll, "quire-event-streams-stop");
@@ -142,6 +142,19 @@ public final class EventStreams implements AutoCloseable {
             // just before closeAll): ended at once, or it would hold the drain; its client reconnects elsewhere. Not
             // refused: EventSource gives up for good on an answer other than 200, but reconnects after an end
             opened.close();
+        }
+    }
+
+    /**
+     * A heartbeat on every stream. Once one session cannot be checked (the database is away), the rest of the round
+     * goes unchecked: each check would wait for a connection in turn, and the heartbeats behind them would come too
+     * late for a proxy that cuts a silent response (HAProxy's timeout server).
+     */
+    private void heartbeat() {
+        boolean check = true;
+        for (EventStream stream : open) {
+            boolean checked = stream.heartbeat(check);
+            check = check && checked;
         }
     }
 

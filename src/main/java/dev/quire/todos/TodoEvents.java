@@ -15,6 +15,9 @@ final class TodoEvents {
     record TodoData(String id, String title, boolean completed, long order, Instant createdAt, Instant updatedAt,
                     long version) {}
 
+    /** What identifies a deleted todo; a record, so its members come in this order (a Map.of's order varies). */
+    record DeletedData(String id, long version) {}
+
     private TodoEvents() {}
 
     static ChangeEvent created(TodoRecord todo) {
@@ -27,7 +30,7 @@ final class TodoEvents {
 
     static ChangeEvent deleted(AccountId owner, TodoId id, long version) {
         return new ChangeEvent(STREAM, owner.value(), "todo.deleted", id.value(), version,
-                Map.of("id", id.value(), "version", version));
+                new DeletedData(id.value(), version));
     }
 
     static ChangeEvent cleared(String owner, List<String> ids) {
