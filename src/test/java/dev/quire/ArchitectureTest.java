@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * Which package may depend on which, read from the compiled classes (imports, fully qualified names, annotations
  * alike). Dependencies point one way: the composition root ({@code dev.quire}) on everything; {@code container}
  * (Jetty's and Tomcat's glue) and {@code http} (the filter chain, the problem mapper, the Jersey application) on the
- * features' public services; the features on {@code rest} (what resources use to speak HTTP), {@code db} and
- * {@code shared}; those on nothing of Quire's but {@code shared}.
+ * features' public services; the features on {@code rest} (what resources use to speak HTTP), {@code limits} (token
+ * buckets), {@code db} and {@code shared}; {@code limits} on {@code db} and {@code shared}; the others on nothing of
+ * Quire's but {@code shared}.
  */
 class ArchitectureTest {
     /** The compiled main classes only (target/classes): quicker than scanning the class path for the package. */
@@ -55,13 +56,19 @@ class ArchitectureTest {
     }
 
     @Test
-    void sharedDbAndRestDependOnNoFeatureNorTheChain() {
+    void sharedDbRestAndLimitsDependOnNoFeatureNorTheChain() {
         String[] above = concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..", "dev.quire.rest..",
-                "dev.quire.db..");
+                "dev.quire.db..", "dev.quire.limits..");
         noClasses().that().resideInAPackage("dev.quire.shared..").should().dependOnClassesThat()
                 .resideInAnyPackage(above).check(QUIRE);
         noClasses().that().resideInAnyPackage("dev.quire.rest..", "dev.quire.db..").should().dependOnClassesThat()
-                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container.."))
+                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
+                        "dev.quire.limits.."))
+                .check(QUIRE);
+        noClasses().that().resideInAPackage("dev.quire.limits..").should().dependOnClassesThat()
+                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
+                        "dev.quire.rest.."))
+                .because("limits count tokens for whoever asks; they know no feature, no request")
                 .check(QUIRE);
     }
 

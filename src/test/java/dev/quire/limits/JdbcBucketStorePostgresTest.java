@@ -1,0 +1,11 @@
+package dev.quire.limits;
+
+import dev.quire.support.TestDatabase;
+
+/** The bucket store contract, and what the table keeps, on a real PostgreSQL server. */
+class JdbcBucketStorePostgresTest extends JdbcBucketStoreTest {
+    @Override
+    TestDatabase testDatabase() {
+        return TestDatabase.postgres();
+    }
+}
