@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * passed can be deleted without changing anything. A take reads its row {@code FOR UPDATE} and writes it in one
  * transaction, so takes from any number of instances at once are counted exactly.
  *
- * <p>Time is this instance's clock: instances whose clocks differ by a few milliseconds disagree about a bucket by
- * that much of a token's interval, never more (a clock behind another's only finds the bucket emptier). A database
- * failure is the caller's failure (503 when the database is unreachable): a limit never silently stops counting.
+ * <p>On PostgreSQL a bucket's change commits without waiting for the disk ({@code synchronous_commit} off for its
+ * transaction only): a crash of the database may forget the last fraction of a second of takes, which the limits can
+ * afford (every bucket is full again within a window anyway), and each take costs no disk flush. Time is this
+ * instance's clock: instances whose clocks differ by a few milliseconds disagree about a bucket by that much of a
+ * token's interval, never more (a clock behind another's only finds the bucket emptier). A database failure is the
+ * caller's failure (503 when the database is unreachable): a limit never silently stops counting.
  */
 public final class JdbcBucketStore implements BucketStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcBucketStore.class);
@@ -43,6 +46,7 @@ public final class JdbcBucketStore implements BucketStore {
     private static final String INSERT = """
             insert into rate_limit_buckets (bucket_key, full_at) values (?, ?) on conflict do nothing""";
     private static final String UPDATE = "update rate_limit_buckets set full_at = ? where bucket_key = ?";
+    private static final String NO_DISK_WAIT = "set local synchronous_commit to off";
     // the outer condition is checked again on a row another transaction changed meanwhile: a bucket taken from
     // since the inner select saw it is kept; rows locked by a take or by another instance's purge are skipped
     private static final String PURGE = """
@@ -54,17 +58,21 @@ public final class JdbcBucketStore implements BucketStore {
     private final Clock clock;
     private final String purge;
     private final int purgeBatch;
+    private final boolean postgres;
     private final AtomicLong nextPurgeMillis = new AtomicLong();
 
+    /** The store on PostgreSQL. */
     public JdbcBucketStore(Jdbc jdbc, Clock clock) {
-        this(jdbc, clock, PURGE_BATCH);
+        this(jdbc, clock, PURGE_BATCH, true);
     }
 
-    JdbcBucketStore(Jdbc jdbc, Clock clock, int purgeBatch) {
+    /** @param postgres false for H2, where the same SQL runs for the store's tests (its commits are H2's own) */
+    JdbcBucketStore(Jdbc jdbc, Clock clock, int purgeBatch, boolean postgres) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.purgeBatch = purgeBatch;
         this.purge = PURGE.formatted(purgeBatch);
+        this.postgres = postgres;
     }
 
     @Override
@@ -139,6 +147,7 @@ public final class JdbcBucketStore implements BucketStore {
                 if (locked.isPresent()) {
                     return locked.get();
                 }
+                noDiskWait(connection);
                 int inserted = Jdbc.update(connection, INSERT, statement -> {
                     statement.setString(1, hashed);
                     setInstant(statement, 2, now);
@@ -157,6 +166,7 @@ public final class JdbcBucketStore implements BucketStore {
         }
 
         private void write(Connection connection, String hashed, Instant fullAt) throws SQLException {
+            noDiskWait(connection);
             Jdbc.update(connection, UPDATE, statement -> {
                 setInstant(statement, 1, fullAt);
                 statement.setString(2, hashed);
@@ -191,6 +201,13 @@ public final class JdbcBucketStore implements BucketStore {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** For the rest of this transaction; repeating it is harmless. */
+    private void noDiskWait(Connection connection) throws SQLException {
+        if (postgres) {
+            Jdbc.update(connection, NO_DISK_WAIT, statement -> { });
+        }
     }
 
     /**

@@ -8,4 +8,9 @@ class JdbcBucketStorePostgresTest extends JdbcBucketStoreTest {
     TestDatabase testDatabase() {
         return TestDatabase.postgres();
     }
+
+    @Override
+    boolean onPostgres() {
+        return true;
+    }
 }

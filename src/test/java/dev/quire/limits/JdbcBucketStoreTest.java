@@ -23,12 +23,20 @@ class JdbcBucketStoreTest extends BucketStoreContract {
         return TestDatabase.h2();
     }
 
+    boolean onPostgres() {
+        return false;
+    }
+
     @Override
     BucketStore newStore(Clock clock) {
         if (shared == null) {
             shared = open();
         }
-        return new JdbcBucketStore(shared, clock);
+        return store(shared, 1000);
+    }
+
+    private JdbcBucketStore store(Jdbc jdbc, int purgeBatch) {
+        return new JdbcBucketStore(jdbc, clock, purgeBatch, onPostgres());
     }
 
     /** A database of its own, for tests that count the table's rows. */
@@ -46,7 +54,7 @@ class JdbcBucketStoreTest extends BucketStoreContract {
     @Test
     void theTableHoldsNeitherTheKeysNorTheLimitsNamesButFixedSizeHashes() {
         var jdbc = open();
-        var limit = new JdbcBucketStore(jdbc, clock).buckets("sign-in", 3, WINDOW);
+        var limit = store(jdbc, 1000).buckets("sign-in", 3, WINDOW);
 
         limit.tryTake("a:192.0.2.1");
         limit.tryTake("e:ada@example.com");
@@ -62,7 +70,7 @@ class JdbcBucketStoreTest extends BucketStoreContract {
     @Test
     void bucketsFullAgainAreDeletedInBoundedBatchesAndOthersAreKept() {
         var jdbc = open();
-        var limit = new JdbcBucketStore(jdbc, clock, 10).buckets("test", 3, WINDOW);
+        var limit = store(jdbc, 10).buckets("test", 3, WINDOW);
         for (int i = 0; i < 25; i++) {
             // one token each: full again 20 s later
             limit.tryTake("old-" + i);
