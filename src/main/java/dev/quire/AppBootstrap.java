@@ -35,6 +35,9 @@ import dev.quire.identity.IdentityService;
 import dev.quire.identity.IdentitySettings.HashCost;
 import dev.quire.identity.IdentitySettings;
 import dev.quire.identity.SignedInFilter;
+import dev.quire.limits.BucketStore;
+import dev.quire.limits.InMemoryBucketStore;
+import dev.quire.limits.JdbcBucketStore;
 import dev.quire.metrics.Metrics;
 import dev.quire.metrics.MetricsResource;
 import dev.quire.metrics.QueryTimings;
@@ -131,8 +134,9 @@ public final class AppBootstrap implements ServletContextListener {
         started.push(databaseProbe);
         var jdbc = new Jdbc(database.dataSource(), new QueryTimings(metrics.registry()));
 
+        var limits = limits(config, jdbc);
         var identity = IdentityService.withJdbc(jdbc,
-                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)));
+                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)), limits.shared());
 
         // change events: written with each change, positioned and handed out by this instance's hub, which other
         // instances wake through PostgreSQL's NOTIFY (and a poll, which loses nothing a lost wake-up would)
@@ -171,7 +175,7 @@ public final class AppBootstrap implements ServletContextListener {
         var idempotency = IdempotencyService.withJdbc(jdbc);
         var requestMetrics = new RequestMetricsFilter(metrics.registry(),
                 RouteTemplates.of(resources, EventStreamServlet.PATHS));
-        registerChain(context, config, identity, idempotency, requestMetrics, new ApiApplication(resources));
+        registerChain(context, config, limits, identity, idempotency, requestMetrics, new ApiApplication(resources));
         var events = context.addServlet("events", new EventStreamServlet(streams));
         events.setAsyncSupported(true);
         events.addMapping(EventStreamServlet.PATHS.toArray(String[]::new));
@@ -182,8 +186,9 @@ public final class AppBootstrap implements ServletContextListener {
      * The middleware chain, outermost first. Jersey serves only the API paths; the container serves webapp/.
      * The filters that shape every response's headers also run when the container renders its error page.
      */
-    private static void registerChain(ServletContext context, AppConfig config, IdentityService identity,
-            IdempotencyService idempotency, RequestMetricsFilter requestMetrics, ApiApplication api) {
+    private static void registerChain(ServletContext context, AppConfig config, Limits limits,
+            IdentityService identity, IdempotencyService idempotency, RequestMetricsFilter requestMetrics,
+            ApiApplication api) {
         var requests = EnumSet.of(DispatcherType.REQUEST);
         var requestsAndErrors = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR);
         addFilter(context, "requestId", new RequestIdFilter(), requestsAndErrors);
@@ -197,16 +202,17 @@ public final class AppBootstrap implements ServletContextListener {
         // client (CORS preflights' access lines, the rate limits, the sign-in limit) or builds a URI (Jersey)
         addFilter(context, "forwardedHeaders", new ForwardedHeadersFilter(config.trustedProxies()), requestsAndErrors);
         addFilter(context, "cors", new CorsFilter(config.corsOrigins()), requestsAndErrors);
-        var rateLimiter = new RateLimiter();
         // per address before authentication: made-up tokens are refused before each costs a database lookup
-        addFilter(context, "rateLimitPerAddress",
-                RateLimitFilter.perAddress(rateLimiter, config.rateLimit(), config.signUpLimit()), requests);
+        addFilter(context, "rateLimitPerAddress", RateLimitFilter.perAddress(
+                new RateLimiter("address", config.rateLimit(), limits.perInstance()),
+                new RateLimiter("sign-up", config.signUpLimit(), limits.shared())), requests);
         addFilter(context, "bodyLimit", new BodyLimitFilter(config.maxBodyBytes()), requests);
         var produced = new ArrayList<>(api.producedTypes());
         produced.add(EventStreamServlet.MEDIA_TYPE);
         addFilter(context, "mediaTypes", new MediaTypeFilter(produced), requests);
         addFilter(context, "authToken", new AuthTokenFilter(identity), requests);
-        addFilter(context, "rateLimitPerAccount", RateLimitFilter.perAccount(rateLimiter, config.rateLimit()), requests);
+        addFilter(context, "rateLimitPerAccount", RateLimitFilter.perAccount(
+                new RateLimiter("account", config.rateLimit(), limits.perInstance())), requests);
         // the creating POSTs marked @Idempotent
         addFilter(context, "idempotency", new IdempotencyFilter(idempotency, api.idempotentRoutes()), requests);
         addFilter(context, "webRoot", new WebRootFilter(), requests);
@@ -215,6 +221,26 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "jersey", new ServletContainer(api), requests);
         context.addServlet("error", new ErrorPageServlet()).addMapping(ErrorPageServlet.PATH);
     }
+
+    /**
+     * Where the limits keep their buckets. The general request limit is per instance, in memory: it is there to
+     * keep one client from swamping one instance, and costs no database work per request. Failed sign-ins and
+     * sign-ups are what an attacker would multiply by the number of instances, so on PostgreSQL (which several
+     * instances may share) they are counted in the database; on H2, whose file belongs to one process, in memory.
+     */
+    private static Limits limits(AppConfig config, Jdbc jdbc) {
+        var clock = Clock.systemUTC();
+        var memory = new InMemoryBucketStore(clock);
+        if (config.database().isH2()) {
+            log.info("Failed sign-ins and sign-ups are counted in this instance's memory (H2: one instance)");
+            return new Limits(memory, memory);
+        }
+        log.info("Failed sign-ins and sign-ups are counted in the database, across every instance that uses it");
+        return new Limits(memory, new JdbcBucketStore(jdbc, clock));
+    }
+
+    /** @param shared the failed-sign-in and sign-up limits' store; {@code perInstance} the general request limit's */
+    private record Limits(BucketStore perInstance, BucketStore shared) {}
 
     /** Every filter takes asynchronous requests: an event stream goes on after the chain returns. */
     private static void addFilter(ServletContext context, String name, Filter filter, EnumSet<DispatcherType> on) {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * alike). Dependencies point one way: the composition root ({@code dev.quire}) on everything; {@code container}
  * (Jetty's and Tomcat's glue) and {@code http} (the filter chain, the problem mapper, the Jersey application) on the
  * features' public services; the features on {@code rest} (what resources use to speak HTTP), {@code events}
- * (the change events' outbox and streams), {@code db} and {@code shared}; those on nothing of Quire's but each other
- * ({@code events} writes through {@code db}) and {@code shared}.
+ * (the change events' outbox and streams), {@code limits} (token buckets), {@code db} and {@code shared}; those on
+ * nothing of Quire's but each other ({@code events} and {@code limits} work through {@code db}) and {@code shared}.
  */
 class ArchitectureTest {
     /** The compiled main classes only (target/classes): quicker than scanning the class path for the package. */
@@ -56,14 +56,20 @@ class ArchitectureTest {
     }
 
     @Test
-    void sharedDbRestAndEventsDependOnNoFeatureNorTheChain() {
+    void sharedDbRestEventsAndLimitsDependOnNoFeatureNorTheChain() {
         String[] above = concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..", "dev.quire.rest..",
-                "dev.quire.db..", "dev.quire.events..");
+                "dev.quire.db..", "dev.quire.events..", "dev.quire.limits..");
         noClasses().that().resideInAPackage("dev.quire.shared..").should().dependOnClassesThat()
                 .resideInAnyPackage(above).check(QUIRE);
         noClasses().that().resideInAnyPackage("dev.quire.rest..", "dev.quire.db..", "dev.quire.events..")
                 .should().dependOnClassesThat()
-                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container.."))
+                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
+                        "dev.quire.limits.."))
+                .check(QUIRE);
+        noClasses().that().resideInAPackage("dev.quire.limits..").should().dependOnClassesThat()
+                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
+                        "dev.quire.rest..", "dev.quire.events.."))
+                .because("limits count tokens for whoever asks; they know no feature, no request")
                 .check(QUIRE);
     }
 

@@ -1,6 +1,7 @@
 package dev.quire.http;
 
 import dev.quire.rest.ApiPaths;
+import dev.quire.shared.DomainException;
 import dev.quire.shared.TooManyRequestsException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -18,7 +19,8 @@ import java.util.List;
  * answer under /api carries. It runs twice in the chain: before authentication, per client address (so a flood of
  * made-up tokens is refused before each costs a database lookup) and, for sign-ups, a stricter limit per address;
  * and after it, per account (so one account cannot use many addresses' allowances). The sign-in limit on failed
- * passwords is the identity service's own.
+ * passwords is the identity service's own. A limiter whose store failed (the database holding the sign-up limit is
+ * unreachable) refuses with that failure's problem (503): the limit is never skipped.
  */
 public final class RateLimitFilter extends HttpFilter {
     static final String POLICY_HEADER = "RateLimit-Policy";
@@ -26,28 +28,27 @@ public final class RateLimitFilter extends HttpFilter {
     private static final String SIGN_UP_PATH = "/api/accounts";
     private static final long serialVersionUID = 1L;
 
-    private final transient RateLimiter limiter;
-    private final transient RateLimiter.Policy general;
-    private final transient RateLimiter.Policy signUps;
+    private final transient RateLimiter general;
+    private final transient RateLimiter signUps;
     private final boolean perAccount;
 
-    private RateLimitFilter(RateLimiter limiter, RateLimiter.Policy general, RateLimiter.Policy signUps,
-            boolean perAccount) {
-        this.limiter = limiter;
+    private RateLimitFilter(RateLimiter general, RateLimiter signUps, boolean perAccount) {
         this.general = general;
         this.signUps = signUps;
         this.perAccount = perAccount;
     }
 
-    /** The limits per client address: every request to the API, and sign-ups ({@code POST /api/accounts}). */
-    public static RateLimitFilter perAddress(RateLimiter limiter, int perMinute, int signUpsPerMinute) {
-        return new RateLimitFilter(limiter, new RateLimiter.Policy("address", perMinute),
-                new RateLimiter.Policy("sign-up", signUpsPerMinute), false);
+    /**
+     * The limits per client address: every request to the API ({@code general}), and sign-ups
+     * ({@code POST /api/accounts}).
+     */
+    public static RateLimitFilter perAddress(RateLimiter general, RateLimiter signUps) {
+        return new RateLimitFilter(general, signUps, false);
     }
 
     /** The limit per signed-in account; goes after the filter that authenticates. */
-    public static RateLimitFilter perAccount(RateLimiter limiter, int perMinute) {
-        return new RateLimitFilter(limiter, new RateLimiter.Policy("account", perMinute), null, true);
+    public static RateLimitFilter perAccount(RateLimiter general) {
+        return new RateLimitFilter(general, null, true);
     }
 
     @Override
@@ -58,18 +59,23 @@ public final class RateLimitFilter extends HttpFilter {
             return;
         }
         var verdicts = new ArrayList<RateLimiter.Verdict>(2);
-        if (perAccount) {
-            Object account = request.getAttribute(AccessLogFilter.ACCOUNT_ID_ATTRIBUTE);
-            if (account != null && !general.isOff()) {
-                verdicts.add(limiter.take(general, account.toString()));
+        try {
+            if (perAccount) {
+                Object account = request.getAttribute(AccessLogFilter.ACCOUNT_ID_ATTRIBUTE);
+                if (account != null && !general.isOff()) {
+                    verdicts.add(general.take(account.toString()));
+                }
+            } else {
+                if (!general.isOff()) {
+                    verdicts.add(general.take(request.getRemoteAddr()));
+                }
+                if (request.getMethod().equals("POST") && ApiPaths.path(request).equals(SIGN_UP_PATH)) {
+                    verdicts.add(signUps.take(request.getRemoteAddr()));
+                }
             }
-        } else {
-            if (!general.isOff()) {
-                verdicts.add(limiter.take(general, request.getRemoteAddr()));
-            }
-            if (request.getMethod().equals("POST") && ApiPaths.path(request).equals(SIGN_UP_PATH)) {
-                verdicts.add(limiter.take(signUps, request.getRemoteAddr()));
-            }
+        } catch (DomainException unavailable) {
+            ProblemMapper.write(response, request, unavailable);
+            return;
         }
         if (verdicts.isEmpty()) {
             chain.doFilter(request, response);

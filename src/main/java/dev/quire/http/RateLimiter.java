@@ -1,20 +1,17 @@
 package dev.quire.http;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
+import dev.quire.limits.BucketStore;
+import dev.quire.limits.TokenBuckets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Token buckets (Bucket4j) for the API's request limits, one per client address, per account and (for sign-ups)
- * per address, each refilled greedily over a minute. They live in this instance's memory, bounded in number, and
- * are forgotten after a minute unused, when they would be full again anyway: n instances allow n times the limit.
+ * One of the API's request limits: a token bucket per key (client address or account) of {@code perMinute}
+ * requests, refilled greedily over a minute, in the store it was given (this instance's memory, or the database
+ * all instances share).
  */
 public final class RateLimiter {
     private static final Duration WINDOW = Duration.ofMinutes(1);
-    private static final int MAX_TRACKED = 100_000;
 
     /** A limit of {@code perMinute} requests per key; 0 means none. Its name is the IETF policy's name. */
     public record Policy(String name, int perMinute) {
@@ -36,24 +33,32 @@ public final class RateLimiter {
         }
     }
 
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .expireAfterAccess(WINDOW)
-            .maximumSize(MAX_TRACKED)
-            // maintenance on the calling thread: no tasks left in a shared pool when the application stops
-            .executor(Runnable::run)
-            .build();
+    private final Policy policy;
+    /** None when the limit is off. */
+    private final TokenBuckets buckets;
 
-    /** Takes one request from {@code key}'s bucket under {@code policy}. */
-    public Verdict take(Policy policy, String key) {
-        Bucket bucket = buckets.get(policy.name() + ":" + key, k -> Bucket.builder()
-                .addLimit(limit -> limit.capacity(policy.perMinute()).refillGreedy(policy.perMinute(), WINDOW))
-                .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        long missing = policy.perMinute() - probe.getRemainingTokens();
+    /** @param perMinute 0 switches the limit off */
+    public RateLimiter(String name, int perMinute, BucketStore store) {
+        this.policy = new Policy(name, perMinute);
+        this.buckets = policy.isOff() ? null : store.buckets(name, perMinute, WINDOW);
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    boolean isOff() {
+        return buckets == null;
+    }
+
+    /** Takes one request from {@code key}'s bucket. Not for a limit that is off. */
+    Verdict take(String key) {
+        var probe = buckets.tryTake(key);
+        long missing = policy.perMinute() - probe.remaining();
         // a greedy refill adds one token every window / limit: the bucket is full again after that many of them
         long secondsToFull = ceilSeconds(missing * WINDOW.toNanos() / policy.perMinute());
-        return new Verdict(policy, probe.isConsumed(), probe.getRemainingTokens(),
-                Math.max(1, ceilSeconds(probe.getNanosToWaitForRefill())), secondsToFull);
+        return new Verdict(policy, probe.allowed(), probe.remaining(),
+                Math.max(1, ceilSeconds(probe.nanosToWait())), secondsToFull);
     }
 
     private static long ceilSeconds(long nanos) {

@@ -5,6 +5,7 @@ import dev.quire.identity.IdentityStore.AccountRecord;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
 import dev.quire.identity.IdentityStore.SessionWithAccountRecord;
+import dev.quire.limits.BucketStore;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.Ids;
 import dev.quire.shared.Text;
@@ -54,11 +55,12 @@ public final class IdentityService {
         this.sessionTtl = sessionTtl;
     }
 
-    public static IdentityService withJdbc(Jdbc jdbc, IdentitySettings settings) {
-        Clock clock = Clock.systemUTC();
+    /** @param limits where the failed-sign-in limit keeps its buckets (see {@link SignInThrottle}) */
+    public static IdentityService withJdbc(Jdbc jdbc, IdentitySettings settings, BucketStore limits) {
         return new IdentityService(new JdbcIdentityStore(jdbc),
                 PasswordHasher.forThisMachine(settings.hashCost()), PasswordPolicy.withBundledList(),
-                new SignInThrottle(settings.failedSignInsPerMinute(), clock), clock, settings.sessionTtl());
+                new SignInThrottle(limits, settings.failedSignInsPerMinute()), Clock.systemUTC(),
+                settings.sessionTtl());
     }
 
     /**

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * While PostgreSQL is down, readiness and every request that needs the database answer 503 with Retry-After,
- * promptly (no hang on the pool); once it is back, Quire recovers by itself.
+ * While PostgreSQL is down, readiness and every request that needs the database (sign-ins and sign-ups, whose
+ * limits are counted there, too) answer 503 with Retry-After, promptly (no hang on the pool); once it is back, Quire
+ * recovers by itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DatabaseOutagePostgresTest {
@@ -59,8 +60,10 @@ class DatabaseOutagePostgresTest {
             var signIn = new Identities(http).signIn(caller.email(), Identities.PASSWORD);
             var signInWaited = Duration.ofNanos(System.nanoTime() - signInStarted);
             var authenticated = http.request("GET", "/api/sessions/me").header("Authorization", caller.bearer()).send();
+            // the sign-up limit is counted in the database: refused with the outage's answer, never skipped
+            var signUp = new Identities(http).signUp(Identities.uniqueEmail("during"), Identities.PASSWORD, "During");
 
-            for (var response : List.of(signIn, authenticated)) {
+            for (var response : List.of(signIn, authenticated, signUp)) {
                 assertThat(response.status()).as(response.toString()).isEqualTo(503);
                 assertThat(response.contentType()).isEqualTo("application/problem+json");
                 assertThat(response.header("Retry-After")).isEqualTo("2");
@@ -92,6 +95,8 @@ class DatabaseOutagePostgresTest {
         assertThat(status).isEqualTo(200);
         assertThat(http.request("GET", "/api/sessions/me").header("Authorization", caller.bearer()).send().status())
                 .isEqualTo(200);
+        // the outage locked nobody out
+        assertThat(new Identities(http).signIn(caller.email(), Identities.PASSWORD).status()).isEqualTo(201);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.quire.identity.IdentitySettings.HashCost;
 import dev.quire.identity.IdentityStore.AccountRecord;
+import dev.quire.limits.InMemoryBucketStore;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.ValidationException;
 import dev.quire.support.Concurrently;
@@ -35,7 +36,12 @@ class IdentityServiceTest {
     void createService() {
         store = new InMemoryIdentityStore();
         identity = new IdentityService(store, new PasswordHasher(new HashCost(1024, 1, 1), 2, Duration.ofSeconds(5)),
-                PasswordPolicy.withBundledList(), new SignInThrottle(FAILED_SIGN_INS, clock), clock, TTL);
+                PasswordPolicy.withBundledList(), throttle(FAILED_SIGN_INS), clock, TTL);
+    }
+
+    /** The failed-sign-in limit in memory, refilled on the test's clock. */
+    SignInThrottle throttle(int perMinute) {
+        return new SignInThrottle(new InMemoryBucketStore(clock), perMinute);
     }
 
     Account signUp(String email) {
@@ -303,8 +309,8 @@ class IdentityServiceTest {
                 }
             };
             var service = new IdentityService(failing, new PasswordHasher(new HashCost(1024, 1, 1), 2,
-                    Duration.ofSeconds(5)), PasswordPolicy.withBundledList(), new SignInThrottle(FAILED_SIGN_INS, clock),
-                    clock, TTL);
+                    Duration.ofSeconds(5)), PasswordPolicy.withBundledList(), throttle(FAILED_SIGN_INS), clock,
+                    TTL);
             for (int i = 0; i < FAILED_SIGN_INS * 2; i++) {
                 assertThatThrownBy(() -> service.signIn(new Credentials("ada@example.com", PASSWORD), ADDRESS))
                         .isInstanceOf(dev.quire.shared.UnavailableException.class);
@@ -329,7 +335,7 @@ class IdentityServiceTest {
                 }
             };
             var service = new IdentityService(racing, new PasswordHasher(new HashCost(1024, 1, 1), 2,
-                    Duration.ofSeconds(5)), PasswordPolicy.withBundledList(), new SignInThrottle(100, clock), clock, TTL);
+                    Duration.ofSeconds(5)), PasswordPolicy.withBundledList(), throttle(100), clock, TTL);
             service.signUp(new NewAccount("ada@example.com", PASSWORD, "Ada"));
             var owner = service.signIn(new Credentials("ada@example.com", PASSWORD), ADDRESS).session();
             // the sign-in reads the old hash, then the owner's password change commits, then the sign-in goes on

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.identity.IdentitySettings.HashCost;
+import dev.quire.limits.InMemoryBucketStore;
 import dev.quire.shared.UnavailableException;
 import dev.quire.support.MutableClock;
 import java.lang.management.ManagementFactory;
@@ -67,7 +68,8 @@ class PasswordHasherTest {
         var store = new InMemoryIdentityStore();
         var clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
         var identity = new IdentityService(store, PasswordHasher.forThisMachine(HashCost.OWASP),
-                PasswordPolicy.withBundledList(), new SignInThrottle(1000, clock), clock, Duration.ofHours(1));
+                PasswordPolicy.withBundledList(), new SignInThrottle(new InMemoryBucketStore(clock), 1000), clock,
+                Duration.ofHours(1));
         identity.signUp(new NewAccount("ada@example.com", "correct horse battery staple", "Ada"));
         Runnable unknownEmail = () -> identity.signIn(new Credentials("nobody@example.com", "wrong guess"), "a");
         Runnable wrongPassword = () -> identity.signIn(new Credentials("ada@example.com", "wrong guess"), "b");
