@@ -99,7 +99,7 @@ public final class EventStreams implements AutoCloseable {
      */
     private void probe(String account) {
         Runnable heartbeat = () -> open.stream().filter(stream -> account.equals(stream.account))
-                .forEach(EventStream::heartbeat);
+                .forEach(stream -> stream.heartbeat(false));
         heartbeats.execute(heartbeat);
         heartbeats.schedule(heartbeat, 1, TimeUnit.SECONDS);
     }
