@@ -41,6 +41,8 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private final ArrayDeque<StoredEvent> held = new ArrayDeque<>();
     private int queued;
+    /** Bytes handed to the connection, for the access line written when the stream ends. */
+    private volatile long written;
     /** Whether {@link #start} has run: the hub may hand out events between subscribing the stream and starting it. */
     private boolean started;
     private boolean replaying;
@@ -148,6 +150,10 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
         return checked;
     }
 
+    long bytesWritten() {
+        return written;
+    }
+
     @Override
     public synchronized void onWritePossible() throws IOException {
         pump();
@@ -161,6 +167,7 @@ final class EventStream implements EventHub.Subscriber, WriteListener, AsyncList
                     byte[] next = queue.poll();
                     queued -= next.length;
                     out.write(next);
+                    written += next.length;
                 }
                 if (!queue.isEmpty() || !out.isReady()) {
                     return; // onWritePossible comes when the connection takes more

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,8 +119,9 @@ public final class EventStreams implements AutoCloseable {
      * they are no longer all kept.
      *
      * @param collection the path of the collection a client fetches again after a reset
+     * @return how many bytes the stream has written so far
      */
-    public void open(AsyncContext async, String stream, String owner, String account, BooleanSupplier live,
+    public LongSupplier open(AsyncContext async, String stream, String owner, String account, BooleanSupplier live,
             Long resumeFrom, String collection) throws IOException {
         var opened = new EventStream(this, events, async, async.getResponse().getOutputStream(), stream, owner,
                 account, live);
@@ -143,6 +145,7 @@ public final class EventStreams implements AutoCloseable {
             // refused: EventSource gives up for good on an answer other than 200, but reconnects after an end
             opened.close();
         }
+        return opened::bytesWritten;
     }
 
     /**

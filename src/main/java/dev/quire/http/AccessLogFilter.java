@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class AccessLogFilter extends HttpFilter {
      */
     static final String CLIENT_ADDRESS_ATTRIBUTE = AccessLogFilter.class.getName() + ".clientAddress";
     private static final String SEEN_ATTRIBUTE = AccessLogFilter.class.getName() + ".seen";
+    /** A {@link LongSupplier} of the bytes an asynchronous response wrote past this filter's counting wrapper. */
+    static final String STREAMED_BYTES_ATTRIBUTE = AccessLogFilter.class.getName() + ".streamedBytes";
     private static final int MAX_USER_AGENT = 256;
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "((?:^|&)[^=&]*(?:token|password|passwd|secret|key|auth|credential|session|signature)[^=&]*)=[^&]*",
@@ -79,8 +82,10 @@ public final class AccessLogFilter extends HttpFilter {
             }
         } finally {
             // a response that goes on after the chain returns (an event stream) is logged when it ends
-            Runnable line = () -> logRequest(request, response.getStatus(), counted.bytesWritten(),
-                    System.nanoTime() - started);
+            LongSupplier streamed = request.getAttribute(STREAMED_BYTES_ATTRIBUTE) instanceof LongSupplier supplier
+                    ? supplier : () -> 0;
+            Runnable line = () -> logRequest(request, response.getStatus(),
+                    counted.bytesWritten() + streamed.getAsLong(), System.nanoTime() - started);
             if (request.isAsyncStarted()) {
                 String id = RequestIdFilter.idOf(request);
                 request.getAsyncContext().addListener(new WhenDone(() -> {

@@ -88,8 +88,10 @@ public final class EventStreamServlet extends HttpServlet {
             BooleanSupplier live = account == null ? null
                     : Authenticated.liveness(request).orElse(() -> true);
             String collection = request.getContextPath() + (todos ? "/api/todos" : "/api/books");
-            streams.open(async, todos ? "todos" : "books", todos ? account : null, account, live, resumeFrom,
-                    collection);
+            var written = streams.open(async, todos ? "todos" : "books", todos ? account : null, account, live,
+                    resumeFrom, collection);
+            // the stream writes to the response underneath the access log's counting wrapper: it counts for itself
+            request.setAttribute(AccessLogFilter.STREAMED_BYTES_ATTRIBUTE, written);
         } catch (IOException | RuntimeException e) {
             streams.release(account);
             throw e;

@@ -8,12 +8,14 @@ import dev.quire.support.EventStreamClient;
 import dev.quire.support.EventStreamClient.Event;
 import dev.quire.support.Http;
 import dev.quire.support.Identities;
+import dev.quire.support.StdoutCapture;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ abstract class EventsSuite {
     private Identities identities;
     private Identities.Caller ada;
     private final List<EventStreamClient> opened = new ArrayList<>();
+    private final StdoutCapture stdout = StdoutCapture.install();
 
     abstract TestDatabase database();
 
@@ -98,6 +101,26 @@ abstract class EventsSuite {
                         .isEqualTo(created.path("id").asText());
             }
         }
+    }
+
+    @Test
+    void aStreamsAccessLineIsWrittenWhenItEndsWithWhatItSent() {
+        int mark = stdout.mark();
+        String requestId = "stream-" + UUID.randomUUID();
+        String data;
+        try (var stream = stream("/api/todos/events", ada, Map.of("X-Request-Id", requestId))) {
+            signedIn(ada, "POST", "/api/todos").json("{\"title\":\"Logged\"}").send();
+            data = stream.take(1, WAIT).get(0).data();
+            assertThat(stdout.accessLinesSince(mark, requestId)).as("no line while the stream is open").isEmpty();
+        }
+        // the server notices the client has gone at a heartbeat (every 300 ms here), and then logs the stream
+        var lines = stdout.awaitAccessLines(mark, requestId);
+        assertThat(lines).singleElement().satisfies(line -> {
+            assertThat(line.path("path").asText()).isEqualTo("/api/todos/events");
+            assertThat(line.path("status").asInt()).isEqualTo(200);
+            assertThat(line.path("responseBytes").asLong()).as("the stream's first lines, the event and heartbeats")
+                    .isGreaterThan(data.length() + "retry: 3000\n: connected\n\nevent: todo.created\n".length());
+        });
     }
 
     @Test

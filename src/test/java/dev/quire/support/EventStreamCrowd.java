@@ -50,6 +50,7 @@ public final class EventStreamCrowd implements AutoCloseable {
         long currentId = -1;
         volatile int status = -1;
         final List<Long> ids = new ArrayList<>();
+        boolean hasData;
         volatile int comments;
         volatile long endedNanos;
         volatile long closedNanos;
@@ -312,10 +313,15 @@ public final class EventStreamCrowd implements AutoCloseable {
             line = line.substring(0, line.length() - 1);
         }
         if (line.isEmpty()) {
-            if (stream.currentId >= 0) {
+            // as EventSource does, a block without data is no event (the stream's first block, an id only, says
+            // where the stream starts)
+            if (stream.currentId >= 0 && stream.hasData) {
                 stream.ids.add(stream.currentId);
             }
             stream.currentId = -1;
+            stream.hasData = false;
+        } else if (line.startsWith("data:")) {
+            stream.hasData = true;
         } else if (line.startsWith(":")) {
             stream.comments++;
         } else if (line.startsWith("id: ")) {
