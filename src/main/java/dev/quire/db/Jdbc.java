@@ -94,7 +94,13 @@ public final class Jdbc {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    // the failure that matters is the work's: a connection the server dropped cannot roll back
+                    // either (the pool has closed it), and the database discards the transaction by itself
+                    e.addSuppressed(rollbackFailed);
+                }
                 throw e;
             }
         });
@@ -189,11 +195,11 @@ public final class Jdbc {
         return "other";
     }
 
-
     private static RuntimeException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        // 08: the connection failed; 57P0x: the server is shutting down, crashed, starting or lost the database
         if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
-                || state.startsWith("08")) {
+                || state.startsWith("08") || state.startsWith("57P0")) {
             return new UnavailableException("The database is unavailable; retry shortly.", RETRY_AFTER_UNAVAILABLE);
         }
         if (state.equals("23505")) {

@@ -11,6 +11,9 @@ import java.util.List;
  * sorted by their rendering, which is every column in order. Two snapshots are equal exactly when no table
  * gained, lost or changed a row. Rows are sorted here rather than by ORDER BY so that the same code works on H2,
  * which cannot order by its large-object text columns, and on PostgreSQL.
+ *
+ * <p>The limits' token buckets are left out: they count requests, refused ones included (a sign-up attempt or a
+ * failed sign-in counts whatever its body), and are no one's data. On H2 they live in memory anyway.
  */
 final class DatabaseSnapshot {
     private static final String TABLES = """
@@ -40,7 +43,10 @@ final class DatabaseSnapshot {
         var tables = new ArrayList<String>();
         try (var statement = connection.prepareStatement(TABLES); var result = statement.executeQuery()) {
             while (result.next()) {
-                tables.add(result.getString(1));
+                String table = result.getString(1);
+                if (!table.equalsIgnoreCase("rate_limit_buckets")) {
+                    tables.add(table);
+                }
             }
         }
         if (tables.size() < 5) {
