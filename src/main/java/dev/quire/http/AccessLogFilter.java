@@ -3,9 +3,8 @@ package dev.quire.http;
 import static net.logstash.logback.argument.StructuredArguments.keyValue;
 import static net.logstash.logback.argument.StructuredArguments.value;
 
+import dev.quire.rest.AfterResponse;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
@@ -20,7 +19,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -87,54 +85,19 @@ public final class AccessLogFilter extends HttpFilter {
             Runnable line = () -> logRequest(request, response.getStatus(),
                     counted.bytesWritten() + streamed.getAsLong(), System.nanoTime() - started);
             if (request.isAsyncStarted()) {
+                // written on whichever thread ends the stream: under the request's id all the same
                 String id = RequestIdFilter.idOf(request);
-                request.getAsyncContext().addListener(new WhenDone(() -> {
+                AfterResponse.run(request, () -> {
                     MDC.put(RequestIdFilter.MDC_KEY, id);
                     try {
                         line.run();
                     } finally {
                         MDC.remove(RequestIdFilter.MDC_KEY);
                     }
-                }));
+                });
             } else {
                 line.run();
             }
-        }
-    }
-
-    /** Runs its task once, when an asynchronous response ends however it ends. */
-    private static final class WhenDone implements AsyncListener {
-        private final AtomicBoolean done = new AtomicBoolean();
-        private final Runnable task;
-
-        WhenDone(Runnable task) {
-            this.task = task;
-        }
-
-        private void finish() {
-            if (done.compareAndSet(false, true)) {
-                task.run();
-            }
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            finish();
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            finish();
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            finish();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.quire.metrics;
 
+import dev.quire.rest.AfterResponse;
 import dev.quire.rest.ApiPaths;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -71,39 +69,8 @@ public final class RequestMetricsFilter extends HttpFilter {
                 inFlight.decrementAndGet();
                 record(request, response, System.nanoTime() - started);
             };
-            if (request.isAsyncStarted()) {
-                // a response that goes on after the chain returns (an event stream) is counted when it ends
-                var once = new AtomicBoolean();
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    private void finish() {
-                        if (once.compareAndSet(false, true)) {
-                            done.run();
-                        }
-                    }
-
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        finish();
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                        finish();
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                        finish();
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                        event.getAsyncContext().addListener(this);
-                    }
-                });
-            } else {
-                done.run();
-            }
+            // a response that goes on after the chain returns (an event stream) is counted when it ends
+            AfterResponse.run(request, done);
         }
     }
 
