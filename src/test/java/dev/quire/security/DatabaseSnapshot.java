@@ -3,6 +3,7 @@ package dev.quire.security;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,7 @@ final class DatabaseSnapshot {
     /** The snapshot of the database at {@code jdbcUrl} (a URL that carries its own user, as the tests' do). */
     static String of(String jdbcUrl) {
         try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
+            awaitEventsPositioned(connection);
             var text = new StringBuilder();
             for (String table : tables(connection)) {
                 var rows = rows(connection, table);
@@ -36,6 +38,32 @@ final class DatabaseSnapshot {
             return text.toString();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read the database", e);
+        }
+    }
+
+    /**
+     * A change's event gets its position a moment after the change commits (the instance's hub gives it): waits
+     * until every committed event has one, so that a snapshot taken just after the fixtures were made is settled.
+     */
+    private static void awaitEventsPositioned(Connection connection) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try (var statement = connection.prepareStatement("select count(*) from events where position is null");
+                 var result = statement.executeQuery()) {
+                result.next();
+                if (result.getLong(1) == 0) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Events still without a position after 5 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
