@@ -38,6 +38,7 @@ class MailSettingsTest {
         assertThat(smtp.user()).isEqualTo("no-reply@example.com");
         assertThat(smtp.password()).isEqualTo("p@ss+w:rd#");
         assertThat(smtp.authenticates()).isTrue();
+        assertThat(smtp.describe()).isEqualTo("smtp://no-reply%40example.com@mail.example.com:587");
     }
 
     @ParameterizedTest
