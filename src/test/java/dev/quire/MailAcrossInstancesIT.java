@@ -12,6 +12,7 @@ import dev.quire.support.ContainerOutputOnFailure;
 import dev.quire.support.PostgresServer;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestSmtp;
+import dev.quire.support.TlsFront;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Until a route sends mail, the test writes the mails to the database itself, in transactions of its own, as a
  * service would: the instances' senders find them by their poll (every 5 s).
+ *
+ * <p>Also here, as it needs a JVM of its own: TLS from the first byte to a server whose certificate the operator's
+ * trust store holds ({@code -Djavax.net.ssl.trustStore}, as DEPLOY.md says), checked against the host.
  */
 @ExtendWith(ContainerOutputOnFailure.class)
 class MailAcrossInstancesIT {
@@ -127,6 +131,27 @@ class MailAcrossInstancesIT {
                 assertThat(states()).containsExactly("claimed@example.com|sent|1", "waiting@example.com|sent|1");
                 System.out.printf("after kill -9: both mails delivered once, %d ms after the restart began%n",
                         deliveredMillis);
+            }
+        }
+    }
+
+    @Test
+    void overTlsFromTheFirstByteAMailIsDeliveredToAServerTheJvmTrusts() throws Exception {
+        try (var tls = TlsFront.start(smtp.port())) {
+            settings.put("QUIRE_SMTP_URL", "smtps://127.0.0.1:" + tls.port());
+            var launcher = Container.launcher(Distribution.JETTY_12)
+                    .jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
+                    .jvmOption("-Djavax.net.ssl.trustStorePassword=" + TlsFront.PASSWORD)
+                    .jvmOption("-Djavax.net.ssl.trustStoreType=PKCS12");
+            try (var container = launcher.start(settings)) {
+                commit(List.of(new Mail("ada@example.com", "Confirm your email", "Open https://quire.example.com/1\n")));
+
+                var received = smtp.awaitMail("ada@example.com", Duration.ofSeconds(30));
+
+                assertThat(received.subject()).isEqualTo("Confirm your email");
+                assertThat(container.lines()).anyMatch(line -> line.contains("Mails are sent through smtps://127.0.0.1:"
+                        + tls.port()));
+                awaitTrue(() -> states().equals(List.of("ada@example.com|sent|1")), Duration.ofSeconds(10));
             }
         }
     }
