@@ -136,7 +136,8 @@ class MailAcrossInstancesIT {
     }
 
     @Test
-    void overTlsFromTheFirstByteAMailIsDeliveredToAServerTheJvmTrusts() throws Exception {
+    void overTlsFromTheFirstByteAMailIsDeliveredToAServerTheJvmTrustsUnderTheNameItsCertificateHolds()
+            throws Exception {
         try (var tls = TlsFront.start(smtp.port())) {
             settings.put("QUIRE_SMTP_URL", "smtps://127.0.0.1:" + tls.port());
             var launcher = Container.launcher(Distribution.JETTY_12)
@@ -152,6 +153,19 @@ class MailAcrossInstancesIT {
                 assertThat(container.lines()).anyMatch(line -> line.contains("Mails are sent through smtps://127.0.0.1:"
                         + tls.port()));
                 awaitTrue(() -> states().equals(List.of("ada@example.com|sent|1")), Duration.ofSeconds(10));
+            }
+            // the same trusted certificate, reached by a name it does not hold: nothing is sent
+            settings.put("QUIRE_SMTP_URL", "smtps://localhost:" + tls.port());
+            try (var container = launcher.start(settings)) {
+                commit(List.of(new Mail("bob@example.com", "Confirm your email", "Open https://quire.example.com/2\n")));
+
+                awaitTrue(() -> states().contains("bob@example.com|pending|1"), Duration.ofSeconds(30));
+
+                assertThat(smtp.receivedFor("bob@example.com")).isEmpty();
+                String error = jdbc.one("select last_error from mail_outbox where recipient = 'bob@example.com'",
+                        statement -> { }, row -> row.getString(1)).orElseThrow();
+                System.out.println("smtps://localhost: " + error);
+                assertThat(error).contains("SSLHandshakeException").contains("localhost");
             }
         }
     }
