@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * alike). Dependencies point one way: the composition root ({@code dev.quire}) on everything; {@code container}
  * (Jetty's and Tomcat's glue) and {@code http} (the filter chain, the problem mapper, the Jersey application) on the
  * features' public services; the features on {@code rest} (what resources use to speak HTTP), {@code events}
- * (the change events' outbox and streams), {@code limits} (token buckets), {@code db} and {@code shared}; those on
- * nothing of Quire's but each other ({@code events} and {@code limits} work through {@code db}) and {@code shared}.
+ * (the change events' outbox and streams), {@code mail} (the mail outbox and its sender), {@code limits} (token
+ * buckets), {@code db} and {@code shared}; those on nothing of Quire's but each other ({@code events}, {@code mail}
+ * and {@code limits} work through {@code db}) and {@code shared}.
  */
 class ArchitectureTest {
     /** The compiled main classes only (target/classes): quicker than scanning the class path for the package. */
@@ -56,19 +57,24 @@ class ArchitectureTest {
     }
 
     @Test
-    void sharedDbRestEventsAndLimitsDependOnNoFeatureNorTheChain() {
+    void sharedDbRestEventsMailAndLimitsDependOnNoFeatureNorTheChain() {
         String[] above = concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..", "dev.quire.rest..",
-                "dev.quire.db..", "dev.quire.events..", "dev.quire.limits..");
+                "dev.quire.db..", "dev.quire.events..", "dev.quire.limits..", "dev.quire.mail..");
         noClasses().that().resideInAPackage("dev.quire.shared..").should().dependOnClassesThat()
                 .resideInAnyPackage(above).check(QUIRE);
         noClasses().that().resideInAnyPackage("dev.quire.rest..", "dev.quire.db..", "dev.quire.events..")
                 .should().dependOnClassesThat()
                 .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
-                        "dev.quire.limits.."))
+                        "dev.quire.limits..", "dev.quire.mail.."))
+                .check(QUIRE);
+        noClasses().that().resideInAPackage("dev.quire.mail..").should().dependOnClassesThat()
+                .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
+                        "dev.quire.rest..", "dev.quire.events..", "dev.quire.limits.."))
+                .because("mail sends what it is given; it knows no feature, no request")
                 .check(QUIRE);
         noClasses().that().resideInAPackage("dev.quire.limits..").should().dependOnClassesThat()
                 .resideInAnyPackage(concat(packages(FEATURES), "dev.quire.http..", "dev.quire.container..",
-                        "dev.quire.rest..", "dev.quire.events.."))
+                        "dev.quire.rest..", "dev.quire.events..", "dev.quire.mail.."))
                 .because("limits count tokens for whoever asks; they know no feature, no request")
                 .check(QUIRE);
     }
