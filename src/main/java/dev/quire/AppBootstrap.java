@@ -38,6 +38,8 @@ import dev.quire.identity.SignedInFilter;
 import dev.quire.limits.BucketStore;
 import dev.quire.limits.InMemoryBucketStore;
 import dev.quire.limits.JdbcBucketStore;
+import dev.quire.mail.MailLinks;
+import dev.quire.mail.MailOutbox;
 import dev.quire.metrics.Metrics;
 import dev.quire.metrics.MetricsResource;
 import dev.quire.metrics.QueryTimings;
@@ -136,7 +138,11 @@ public final class AppBootstrap implements ServletContextListener {
 
         var limits = limits(config, jdbc);
         var identity = IdentityService.withJdbc(jdbc,
-                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)), limits.shared());
+                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context),
+                        config.requireVerifiedEmail(), config.mailLimit()),
+                limits.shared(), new MailOutbox(Clock.systemUTC(), () -> { }),
+                MailLinks.development(context.getContextPath())::link);
+        started.push(identity);
 
         // change events: written with each change, positioned and handed out by this instance's hub, which other
         // instances wake through PostgreSQL's NOTIFY (and a poll, which loses nothing a lost wake-up would)

@@ -36,7 +36,9 @@ public record AppConfig(
         TrustedProxies trustedProxies,
         Duration eventRetention,
         int streamsPerAccount,
-        int streamsPerInstance) {
+        int streamsPerInstance,
+        boolean requireVerifiedEmail,
+        int mailLimit) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -60,9 +62,12 @@ public record AppConfig(
     static final String EVENT_RETENTION = "QUIRE_EVENT_RETENTION";
     static final String STREAMS_PER_ACCOUNT = "QUIRE_STREAMS_PER_ACCOUNT";
     static final String STREAMS_PER_INSTANCE = "QUIRE_STREAMS_PER_INSTANCE";
+    static final String REQUIRE_VERIFIED_EMAIL = "QUIRE_REQUIRE_VERIFIED_EMAIL";
+    static final String MAIL_LIMIT = "QUIRE_MAIL_LIMIT";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
             MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT,
-            TRUSTED_PROXIES, EVENT_RETENTION, STREAMS_PER_ACCOUNT, STREAMS_PER_INSTANCE);
+            TRUSTED_PROXIES, EVENT_RETENTION, STREAMS_PER_ACCOUNT, STREAMS_PER_INSTANCE, REQUIRE_VERIFIED_EMAIL,
+            MAIL_LIMIT);
     private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
@@ -86,7 +91,8 @@ public record AppConfig(
                 + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)")
                 + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + ", trustedProxies=" + trustedProxies
                 + ", eventRetention=" + eventRetention + ", streamsPerAccount=" + streamsPerAccount
-                + ", streamsPerInstance=" + streamsPerInstance + "]";
+                + ", streamsPerInstance=" + streamsPerInstance + ", requireVerifiedEmail=" + requireVerifiedEmail
+                + ", mailLimit=" + mailLimit + "]";
     }
 
     /**
@@ -151,7 +157,11 @@ public record AppConfig(
                 // how long change events are kept for clients that resume a stream
                 reader.duration(EVENT_RETENTION, Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(365)),
                 (int) reader.number(STREAMS_PER_ACCOUNT, 10, 1, 1_000),
-                (int) reader.number(STREAMS_PER_INSTANCE, 2_000, 1, 100_000));
+                (int) reader.number(STREAMS_PER_INSTANCE, 2_000, 1, 100_000),
+                // off by default: an account works from sign-up on, and verifies its address when it likes
+                reader.bool(REQUIRE_VERIFIED_EMAIL, false),
+                // mails an hour: verification links per account, password resets per email and per client address
+                (int) reader.number(MAIL_LIMIT, 5, 1, 100_000));
         reader.failOnProblems();
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=0")) {

@@ -2,7 +2,9 @@ package dev.quire.identity;
 
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
+import dev.quire.mail.MailOutbox;
 import dev.quire.support.TestDatabase;
+import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
@@ -20,7 +22,7 @@ class JdbcIdentityStoreTest extends IdentityStoreContract {
         if (database == null) {
             database = testDatabase().open();
         }
-        return new JdbcIdentityStore(new Jdbc(database.dataSource()));
+        return new JdbcIdentityStore(new Jdbc(database.dataSource()), new MailOutbox(Clock.systemUTC(), () -> { }));
     }
 
     @AfterAll
