@@ -40,6 +40,8 @@ import dev.quire.limits.InMemoryBucketStore;
 import dev.quire.limits.JdbcBucketStore;
 import dev.quire.mail.MailLinks;
 import dev.quire.mail.MailOutbox;
+import dev.quire.mail.MailSender;
+import dev.quire.mail.MailSettings;
 import dev.quire.metrics.Metrics;
 import dev.quire.metrics.MetricsResource;
 import dev.quire.metrics.QueryTimings;
@@ -97,6 +99,12 @@ public final class AppBootstrap implements ServletContextListener {
      * "PT1S"), so that a stream of an ended session is seen to end without waiting 15 s. No setting reaches it.
      */
     public static final String TEST_EVENT_HEARTBEAT_ATTRIBUTE = "dev.quire.test.eventHeartbeat";
+    /**
+     * Context attribute through which a test server shortens the mail sender's poll and retry waits (a duration such
+     * as "PT0.2S": the poll and the first retry; retries back off to four times it), so that a test of retries does
+     * not wait minutes. No setting reaches it.
+     */
+    public static final String TEST_MAIL_RETRY_ATTRIBUTE = "dev.quire.test.mailRetry";
     /** How often an instance looks for change events without being woken. */
     private static final Duration EVENT_POLL = Duration.ofSeconds(2);
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
@@ -137,12 +145,6 @@ public final class AppBootstrap implements ServletContextListener {
         var jdbc = new Jdbc(database.dataSource(), new QueryTimings(metrics.registry()));
 
         var limits = limits(config, jdbc);
-        var identity = IdentityService.withJdbc(jdbc,
-                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context),
-                        config.requireVerifiedEmail(), config.mailLimit()),
-                limits.shared(), new MailOutbox(Clock.systemUTC(), () -> { }),
-                MailLinks.development(context.getContextPath())::link);
-        started.push(identity);
 
         // change events: written with each change, positioned and handed out by this instance's hub, which other
         // instances wake through PostgreSQL's NOTIFY (and a poll, which loses nothing a lost wake-up would)
@@ -157,6 +159,15 @@ public final class AppBootstrap implements ServletContextListener {
         var streams = new EventStreams(eventLog, hub, config.streamsPerAccount(), config.streamsPerInstance(),
                 heartbeat(context), metrics.registry());
         started.push(streams);
+
+        // mail.outbox() and mail.links() are for the services whose changes send mail
+        var mail = mail(context, config.mail(), database, metrics);
+        // after the sender: stopped before it, so the reset requests it finishes still queue their mails
+        var identity = IdentityService.withJdbc(jdbc,
+                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context),
+                        config.requireVerifiedEmail(), config.mailLimit()),
+                limits.shared(), mail.outbox(), mail.links()::link);
+        started.push(identity);
 
         var books = BookService.withJdbc(jdbc, outbox);
         if (config.demoData()) {
@@ -227,6 +238,36 @@ public final class AppBootstrap implements ServletContextListener {
         addFilter(context, "jersey", new ServletContainer(api), requests);
         context.addServlet("error", new ErrorPageServlet()).addMapping(ErrorPageServlet.PATH);
     }
+
+    /**
+     * Mail: the outbox the services write mails to in their own transactions, and this instance's sender, woken after
+     * each such commit (and polling, for other instances' mails and retries). The links in mails start with
+     * {@code QUIRE_PUBLIC_URL}, never with what a request's Host header says.
+     */
+    private Mail mail(ServletContext context, MailSettings settings, Database database, Metrics metrics) {
+        var schedule = MailSender.Schedule.DEFAULT;
+        if (context.getAttribute(TEST_MAIL_RETRY_ATTRIBUTE) instanceof String retry) {
+            Duration wait = Duration.parse(retry);
+            schedule = new MailSender.Schedule(wait, wait, wait.multipliedBy(4), schedule.maxAttempts(),
+                    schedule.retention(), schedule.purgeEvery());
+        }
+        // a Jdbc without the query timings: a send's transaction lasts as long as its SMTP conversation
+        var sender = new MailSender(new Jdbc(database.dataSource()), Clock.systemUTC(), settings, schedule,
+                metrics.registry());
+        started.push(sender);
+        var links = settings.links(context.getContextPath());
+        if (settings.sends()) {
+            log.info("Mails are sent through {} from {}; links start with {}", settings.smtp().describe(),
+                    settings.from(), links.base());
+        } else {
+            log.info("Mails are not sent (no QUIRE_SMTP_URL): each is written to this log with its links, which start"
+                    + " with {}", links.base());
+        }
+        return new Mail(new MailOutbox(Clock.systemUTC(), sender::wake), links);
+    }
+
+    /** What the services that send mail are given: where to write their mails, and how to make links. */
+    private record Mail(MailOutbox outbox, MailLinks links) {}
 
     /**
      * Where the limits keep their buckets. The general request limit is per instance, in memory: it is there to

@@ -2,6 +2,12 @@ package dev.quire;
 
 import dev.quire.db.DatabaseSettings;
 import dev.quire.http.TrustedProxies;
+import dev.quire.mail.MailSettings;
+import dev.quire.mail.SmtpSettings;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,6 +43,7 @@ public record AppConfig(
         Duration eventRetention,
         int streamsPerAccount,
         int streamsPerInstance,
+        MailSettings mail,
         boolean requireVerifiedEmail,
         int mailLimit) {
 
@@ -62,12 +69,15 @@ public record AppConfig(
     static final String EVENT_RETENTION = "QUIRE_EVENT_RETENTION";
     static final String STREAMS_PER_ACCOUNT = "QUIRE_STREAMS_PER_ACCOUNT";
     static final String STREAMS_PER_INSTANCE = "QUIRE_STREAMS_PER_INSTANCE";
+    static final String SMTP_URL = "QUIRE_SMTP_URL";
+    static final String MAIL_FROM = "QUIRE_MAIL_FROM";
+    static final String PUBLIC_URL = "QUIRE_PUBLIC_URL";
     static final String REQUIRE_VERIFIED_EMAIL = "QUIRE_REQUIRE_VERIFIED_EMAIL";
     static final String MAIL_LIMIT = "QUIRE_MAIL_LIMIT";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
             MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT,
-            TRUSTED_PROXIES, EVENT_RETENTION, STREAMS_PER_ACCOUNT, STREAMS_PER_INSTANCE, REQUIRE_VERIFIED_EMAIL,
-            MAIL_LIMIT);
+            TRUSTED_PROXIES, EVENT_RETENTION, STREAMS_PER_ACCOUNT, STREAMS_PER_INSTANCE, SMTP_URL, MAIL_FROM,
+            PUBLIC_URL, REQUIRE_VERIFIED_EMAIL, MAIL_LIMIT);
     private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
@@ -91,8 +101,8 @@ public record AppConfig(
                 + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)")
                 + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + ", trustedProxies=" + trustedProxies
                 + ", eventRetention=" + eventRetention + ", streamsPerAccount=" + streamsPerAccount
-                + ", streamsPerInstance=" + streamsPerInstance + ", requireVerifiedEmail=" + requireVerifiedEmail
-                + ", mailLimit=" + mailLimit + "]";
+                + ", streamsPerInstance=" + streamsPerInstance + ", mail=" + mail + ", requireVerifiedEmail="
+                + requireVerifiedEmail + ", mailLimit=" + mailLimit + "]";
     }
 
     /**
@@ -158,6 +168,7 @@ public record AppConfig(
                 reader.duration(EVENT_RETENTION, Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(365)),
                 (int) reader.number(STREAMS_PER_ACCOUNT, 10, 1, 1_000),
                 (int) reader.number(STREAMS_PER_INSTANCE, 2_000, 1, 100_000),
+                reader.mail(),
                 // off by default: an account works from sign-up on, and verifies its address when it likes
                 reader.bool(REQUIRE_VERIFIED_EMAIL, false),
                 // mails an hour: verification links per account, password resets per email and per client address
@@ -167,6 +178,11 @@ public record AppConfig(
                 && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=0")) {
             log.warn("{} is an H2 file database without WRITE_DELAY=0: H2 then writes commits out up to half a second"
                     + " after acknowledging them, and a crash loses them; add ;WRITE_DELAY=0 to the URL", DB_URL);
+        }
+        if (config.mail().sends() && config.mail().publicUrl() == null) {
+            log.warn("{} is set but {} is not: the links in mails point at {}, which is right only for mvn jetty:run"
+                    + " on this machine; set {} to the address users open Quire at", SMTP_URL, PUBLIC_URL,
+                    config.mail().links("").base() + "[context path]", PUBLIC_URL);
         }
         var unknown = new TreeSet<>(settings.keySet());
         unknown.removeAll(KEYS);
@@ -324,6 +340,65 @@ public record AppConfig(
                 problems.add(key + " must be comma-separated IP addresses and CIDR ranges: " + e.getMessage());
                 return TrustedProxies.none();
             }
+        }
+
+        /**
+         * The SMTP server (none: mails are logged), the sender address (required with a server) and the public URL.
+         * Neither the SMTP URL nor a part of it is echoed: it may hold a password.
+         */
+        MailSettings mail() {
+            SmtpSettings smtp = null;
+            String url = raw(SMTP_URL);
+            if (url != null) {
+                try {
+                    smtp = SmtpSettings.parse(url);
+                } catch (SmtpSettings.InvalidUrlException e) {
+                    problems.add(SMTP_URL + " must be smtp://[user:password@]host[:port][?starttls=required] or"
+                            + " smtps://[user:password@]host[:port]: " + e.getMessage());
+                }
+            }
+            String from = raw(MAIL_FROM);
+            if (from == null) {
+                if (url != null) {
+                    problems.add(MAIL_FROM + " must be set when " + SMTP_URL + " is: the sender address of mails, such"
+                            + " as Quire <no-reply@example.com>");
+                }
+                from = MailSettings.DEVELOPMENT_FROM;
+            } else {
+                try {
+                    InternetAddress[] addresses = InternetAddress.parse(from, true);
+                    if (addresses.length != 1) {
+                        throw new AddressException("not one address");
+                    }
+                    addresses[0].validate();
+                } catch (AddressException e) {
+                    problems.add(MAIL_FROM + " must be one email address, such as Quire <no-reply@example.com> (got \""
+                            + from + "\")");
+                }
+            }
+            return new MailSettings(smtp, from, publicUrl(PUBLIC_URL));
+        }
+
+        /** http(s)://host[:port][/path], without a query, a fragment or a trailing slash; null when unset. */
+        String publicUrl(String key) {
+            String value = raw(key);
+            if (value == null) {
+                return null;
+            }
+            String url = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+            try {
+                var uri = new URI(url);
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                        && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                    return url;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            problems.add(key + " must be http(s)://host[:port][/path] with no query or fragment, such as"
+                    + " https://quire.example.com (got \"" + value + "\")");
+            return null;
         }
 
         void failOnProblems() {
