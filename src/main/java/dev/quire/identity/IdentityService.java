@@ -28,11 +28,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -97,14 +94,9 @@ public final class IdentityService implements AutoCloseable {
      */
     public static IdentityService withJdbc(Jdbc jdbc, IdentitySettings settings, BucketStore limits,
             MailOutbox outbox, UnaryOperator<String> links) {
-        // one thread, a bounded queue: reset requests are limited per address and email before they get here, and
-        // a flood past the queue loses only mails nobody can tell apart from the ones not sent to unknown addresses
-        var background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1000),
-                runnable -> {
-                    var thread = new Thread(runnable, "quire-password-resets");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        // reset requests are limited per address and email before they get here; a flood past the queue loses only
+        // mails nobody can tell apart from the ones not sent to unknown addresses
+        var background = new AfterTheAnswer("quire-password-resets", 1000);
         return new IdentityService(new JdbcIdentityStore(jdbc, outbox),
                 PasswordHasher.forThisMachine(settings.hashCost()), PasswordPolicy.withBundledList(),
                 new SignInThrottle(limits, settings.failedSignInsPerMinute()), Clock.systemUTC(),
@@ -116,15 +108,11 @@ public final class IdentityService implements AutoCloseable {
     /** Finishes the reset requests already answered (for a few seconds at most), then stops. */
     @Override
     public void close() {
-        if (background instanceof ExecutorService executor) {
-            executor.shutdown();
+        if (background instanceof AutoCloseable closeable) {
             try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("Could not finish the waiting password resets", e);
             }
         }
     }
@@ -439,7 +427,8 @@ public final class IdentityService implements AutoCloseable {
     /**
      * Asks for a password reset link for {@code email}. The caller learns nothing about whether an account has the
      * address: the answer is the same, and so is its time, since everything that differs (looking the account up,
-     * storing a token, queuing the mail) happens after the answer, on another thread.
+     * storing a token, queuing the mail) happens after the answer, a moment later and on another thread
+     * ({@link AfterTheAnswer}).
      *
      * @throws ValidationException when the address is missing or is no address
      * @throws TooManyMailsException when this address or the client has asked for too many resets lately
