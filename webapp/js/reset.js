@@ -6,6 +6,7 @@ import * as session from './session.js';
 import {field, h, onSubmit} from './dom.js';
 import {attempt, flash, outcomeBox, say, sayError} from './ui.js';
 import {signInLink} from './signin.js';
+import {throwLinkError} from './verify.js';
 
 const TOKEN_KEY = 'quire.resetToken';
 const NEW_PASSWORD_HINT = '8 to 128 characters; not a common password, not your email.';
@@ -50,7 +51,7 @@ export function renderReset(view, params) {
         }
         const done = await attempt(async () => {
             await call('POST', `${await link('password-resets')}/${encodeURIComponent(token)}`,
-                {json: {password: values.password}, anonymous: true});
+                {json: {password: values.password}, anonymous: true}).catch(throwLinkError);
             return true;
         }, {box, form});
         if (done) {

@@ -1,6 +1,6 @@
 // The email address of the signed-in account: its verification state with "Resend", changing it, and the view a
 // verification mail's link opens (#/verify?token=…), which verifies the address without needing a session.
-import {call, link} from './api.js';
+import {ApiError, call, link} from './api.js';
 import * as session from './session.js';
 import {field, h, onSubmit, show} from './dom.js';
 import {attempt, outcomeBox, say} from './ui.js';
@@ -27,7 +27,7 @@ export async function renderVerify(view, params) {
     }
     const verified = await attempt(async () => {
         // anonymous: the token is the proof, whoever (if anyone) is signed in on this tab
-        await call('POST', await link('email-verifications'), {json: {token}, anonymous: true});
+        await call('POST', await link('email-verifications'), {json: {token}, anonymous: true}).catch(throwLinkError);
         return true;
     }, {box});
     if (verified) {
@@ -43,6 +43,17 @@ export async function renderVerify(view, params) {
         view.append(h('p', {}, 'Signed in, you can ask for a new link on ', h('a', {href: '#/account'}, 'your account page'),
             '.'));
     }
+}
+
+/**
+ * A refused link's token is no field the person can fix: its problem is said in its own words (the detail: ask for
+ * a new link), not as "token is invalid".
+ */
+export function throwLinkError(error) {
+    if (error instanceof ApiError && error.fieldErrors.some(item => item.field === 'token')) {
+        throw new ApiError(error.status, {...error.problem, errors: error.fieldErrors.filter(item => item.field !== 'token')});
+    }
+    throw error;
 }
 
 /** The account page's email card: the address, whether it is verified, a pending change, Resend, and changing it. */
