@@ -202,4 +202,47 @@ class AppConfigTest {
                 .hasMessageContainingAll("QUIRE_TRUSTED_PROXIES must be comma-separated IP addresses and CIDR ranges",
                         "\"haproxy\"", "did you mean 10.0.0.0/8?", "\"2001:db8::/129\"", "QUIRE_RATE_LIMIT");
     }
+
+    @Test
+    void withoutMailSettingsMailsAreLoggedAndLinksPointAtMvnJettyRun() {
+        var mail = AppConfig.from(Map.of()).mail();
+
+        assertThat(mail.sends()).isFalse();
+        assertThat(mail.links("").base()).isEqualTo("http://localhost:8080");
+    }
+
+    @Test
+    void readsTheMailSettings() {
+        var config = AppConfig.from(Map.of(
+                "QUIRE_SMTP_URL", "smtp://quire:hunter2@mail.example.com:587?starttls=required",
+                "QUIRE_MAIL_FROM", "Quire <no-reply@example.com>",
+                "QUIRE_PUBLIC_URL", "https://quire.example.com/"));
+
+        assertThat(config.mail().smtp().host()).isEqualTo("mail.example.com");
+        assertThat(config.mail().from()).isEqualTo("Quire <no-reply@example.com>");
+        assertThat(config.mail().links("/ignored").link("/#/verify?token=t"))
+                .isEqualTo("https://quire.example.com/#/verify?token=t");
+        assertThat(config.toString()).doesNotContain("hunter2").contains("smtp://quire@mail.example.com:587");
+    }
+
+    @Test
+    void badMailSettingsStopTheStartInOneMessageThatNeverShowsTheSmtpPassword() {
+        var settings = Map.of(
+                "QUIRE_SMTP_URL", "smtp://quire:hunter2@mail.example.com:99999",
+                "QUIRE_MAIL_FROM", "not an address",
+                "QUIRE_PUBLIC_URL", "quire.example.com");
+
+        assertThatThrownBy(() -> AppConfig.from(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContainingAll("QUIRE_SMTP_URL must be smtp://", "the port must be from 1 to 65535",
+                        "QUIRE_MAIL_FROM must be one email address", "QUIRE_PUBLIC_URL must be http(s)://")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void anSmtpServerNeedsASenderAddress() {
+        assertThatThrownBy(() -> AppConfig.from(Map.of("QUIRE_SMTP_URL", "smtp://mail.example.com:587")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("QUIRE_MAIL_FROM must be set when QUIRE_SMTP_URL is");
+    }
 }

@@ -91,9 +91,12 @@ public final class MailSender implements AutoCloseable {
     private static final String GIVE_UP = """
             update mail_outbox set state = 'failed', attempts = ?, body = '', last_error = ? where id = ?""";
     private static final String PENDING = "select count(*) from mail_outbox where state = 'pending'";
+    private static final String EXPIRED_THROUGH = """
+            select max(id) from (select id from mail_outbox where state <> 'pending' and created_at < ? order by id
+            limit ?) oldest""";
+    /** The batch found by EXPIRED_THROUGH: the rows that match, up to its last id. */
     private static final String PURGE = """
-            delete from mail_outbox where id in (select id from mail_outbox where state <> 'pending' and created_at < ?
-            order by id limit ?)""";
+            delete from mail_outbox where id <= ? and state <> 'pending' and created_at < ?""";
 
     private record Claimed(long id, Mail mail, int attempts, Instant created) {}
 
@@ -336,9 +339,19 @@ public final class MailSender implements AutoCloseable {
         Instant cutoff = clock.instant().minus(schedule.retention());
         int deleted = 0;
         while (running) {
-            int batch = jdbc.update(PURGE, statement -> {
+            long through = jdbc.one(EXPIRED_THROUGH, statement -> {
                 setInstant(statement, 1, cutoff);
                 statement.setInt(2, PURGE_BATCH);
+            }, row -> {
+                long id = row.getLong(1);
+                return row.wasNull() ? -1L : id; // max() of no rows: nothing has expired
+            }).orElse(-1L);
+            if (through < 0) {
+                break;
+            }
+            int batch = jdbc.update(PURGE, statement -> {
+                statement.setLong(1, through);
+                setInstant(statement, 2, cutoff);
             });
             deleted += batch;
             if (batch < PURGE_BATCH) {

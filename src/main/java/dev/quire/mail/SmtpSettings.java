@@ -97,7 +97,8 @@ public record SmtpSettings(Security security, String host, int port, String user
     public String describe() {
         String scheme = security == Security.TLS ? "smtps" : "smtp";
         String query = security == Security.STARTTLS_REQUIRED ? "?starttls=required" : "";
-        return scheme + "://" + (user.isEmpty() ? "" : user + "@") + host + ":" + port + query;
+        String login = user.replace("%", "%25").replace("@", "%40").replace(":", "%3A");
+        return scheme + "://" + (user.isEmpty() ? "" : login + "@") + host + ":" + port + query;
     }
 
     /** Never prints the password. */

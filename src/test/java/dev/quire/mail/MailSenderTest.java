@@ -188,6 +188,40 @@ class MailSenderTest {
     }
 
     @Test
+    void starttlsRequiredSendsNothingToAServerThatDoesNotOfferIt() {
+        // GreenMail's SMTP does not offer STARTTLS: the default (STARTTLS when offered) sends in plain text, as the
+        // other tests show; insisting on it sends nothing, and retries
+        var sender = sender(new MailSettings(SmtpSettings.parse(smtp.url() + "?starttls=required"), TestSmtp.FROM,
+                null), FAST, new SimpleMeterRegistry());
+        var outbox = new MailOutbox(Clock.systemUTC(), sender::wake);
+
+        add(outbox, new Mail("ada@example.com", "Confirm your email", "a link"));
+        awaitTrue(() -> attempts() >= 2);
+
+        assertThat(state()).isEqualTo("pending");
+        assertThat(jdbc.one("select last_error from mail_outbox", statement -> { }, row -> row.getString(1))
+                .orElseThrow()).contains("STARTTLS");
+        assertThat(smtp.received()).isEmpty();
+    }
+
+    @Test
+    void tlsFromTheFirstByteRefusesAServerWhoseCertificateIsNotTrusted() {
+        try (var tls = TestSmtp.startTls()) {
+            var sender = sender(new MailSettings(SmtpSettings.parse(tls.url()), TestSmtp.FROM, null), FAST,
+                    new SimpleMeterRegistry());
+            var outbox = new MailOutbox(Clock.systemUTC(), sender::wake);
+
+            add(outbox, new Mail("ada@example.com", "Confirm your email", "a link"));
+            awaitTrue(() -> attempts() >= 2);
+
+            assertThat(state()).isEqualTo("pending");
+            assertThat(jdbc.one("select last_error from mail_outbox", statement -> { }, row -> row.getString(1))
+                    .orElseThrow()).containsIgnoringCase("certification path");
+            assertThat(tls.received()).isEmpty();
+        }
+    }
+
+    @Test
     void withoutAnSmtpServerEachMailIsLoggedWithItsLinksAndMarkedNotDelivered() {
         var capture = StdoutCapture.install();
         int mark = capture.mark();

@@ -70,6 +70,7 @@ public final class TestServer implements AutoCloseable {
         private Duration idleTimeout;
         private long minRequestDataRate;
         private Duration eventHeartbeat;
+        private Duration mailRetry;
 
         private Builder(TestDatabase database) {
             // suites build the data they assert on; the demo catalogue is tested on its own
@@ -128,6 +129,21 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The mail sender's poll and first retry (retries back off to four times it), short, so a test of retries or
+         * of mails written by another instance does not wait seconds.
+         */
+        public Builder mailRetry(Duration wait) {
+            this.mailRetry = wait;
+            return this;
+        }
+
+        /** Sends mail to this test SMTP server ({@code QUIRE_SMTP_URL}, {@code QUIRE_MAIL_FROM}). */
+        public Builder smtp(TestSmtp smtp) {
+            settings.putAll(smtp.settings());
+            return this;
+        }
+
         /** Adds a resource the production application does not have, such as a probe that throws on purpose. */
         public Builder resource(Object resource) {
             extraResources.add(resource);
@@ -166,6 +182,9 @@ public final class TestServer implements AutoCloseable {
             }
             if (eventHeartbeat != null) {
                 webapp.setAttribute(AppBootstrap.TEST_EVENT_HEARTBEAT_ATTRIBUTE, eventHeartbeat.toString());
+            }
+            if (mailRetry != null) {
+                webapp.setAttribute(AppBootstrap.TEST_MAIL_RETRY_ATTRIBUTE, mailRetry.toString());
             }
             // as docker/jetty's min-data-rate module does it
             jetty.setHandler(minRequestDataRate > 0 ? new MinimumDataRateHandler(webapp, minRequestDataRate, 0) : webapp);

@@ -35,6 +35,7 @@ public final class TestSmtp implements AutoCloseable {
 
     private final String user;
     private final String password;
+    private final boolean tls;
     private final int port;
     private GreenMail server;
     private ServerSocket stalled;
@@ -44,22 +45,35 @@ public final class TestSmtp implements AutoCloseable {
     /** The messages {@link #awaitMail} has already returned, by their position in {@link #received()}. */
     private final Set<Integer> taken = new HashSet<>();
 
-    private TestSmtp(String user, String password) {
+    private TestSmtp(String user, String password, boolean tls) {
         this.user = user;
         this.password = password;
-        this.server = greenMail(ServerSetup.SMTP.createCopy("127.0.0.1").dynamicPort());
+        this.tls = tls;
+        this.server = greenMail(setup().dynamicPort());
         server.start();
-        this.port = server.getSmtp().getPort();
+        this.port = (tls ? server.getSmtps() : server.getSmtp()).getPort();
     }
 
     /** A server that accepts mail without authentication. */
     public static TestSmtp start() {
-        return new TestSmtp(null, null);
+        return new TestSmtp(null, null, false);
+    }
+
+    /**
+     * A server that speaks TLS from the first byte ({@link #url()} is {@code smtps://}), with GreenMail's own
+     * self-signed certificate, which no trust store trusts and which names no host.
+     */
+    public static TestSmtp startTls() {
+        return new TestSmtp(null, null, true);
+    }
+
+    private ServerSetup setup() {
+        return (tls ? ServerSetup.SMTPS : ServerSetup.SMTP).createCopy("127.0.0.1");
     }
 
     /** A server that requires SMTP AUTH with this login and password. */
     public static TestSmtp startWithLogin(String user, String password) {
-        return new TestSmtp(user, password);
+        return new TestSmtp(user, password, false);
     }
 
     private GreenMail greenMail(ServerSetup setup) {
@@ -72,9 +86,10 @@ public final class TestSmtp implements AutoCloseable {
 
     /** {@code smtp://127.0.0.1:<port>}, with the login when the server requires one. */
     public String url() {
+        String scheme = tls ? "smtps://" : "smtp://";
         return user == null
-                ? "smtp://127.0.0.1:" + port
-                : "smtp://" + user + ":" + password + "@127.0.0.1:" + port;
+                ? scheme + "127.0.0.1:" + port
+                : scheme + user + ":" + password + "@127.0.0.1:" + port;
     }
 
     public int port() {
@@ -131,7 +146,7 @@ public final class TestSmtp implements AutoCloseable {
             return;
         }
         closeStalled();
-        var mail = greenMail(ServerSetup.SMTP.createCopy("127.0.0.1").withPort(port));
+        var mail = greenMail(setup().withPort(port));
         mail.start();
         server = mail;
     }
