@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.MessagingException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -265,7 +266,7 @@ public final class MailSender implements AutoCloseable {
             statement.setString(1, state);
             statement.setInt(2, attempts);
             if (at == null) {
-                statement.setNull(3, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                statement.setNull(3, Types.TIMESTAMP_WITH_TIMEZONE);
             } else {
                 setInstant(statement, 3, at.truncatedTo(ChronoUnit.MILLIS));
             }

@@ -1,5 +1,6 @@
 package dev.quire.mail;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +110,7 @@ public record SmtpSettings(Security security, String host, int port, String user
 
     /** Percent-decoding as in a URL's user info, where '+' is a plus sign (unlike a form's). */
     private static String decode(String raw) {
-        var bytes = new java.io.ByteArrayOutputStream();
+        var bytes = new ByteArrayOutputStream();
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {

@@ -57,7 +57,7 @@ class MailDeliveryTest {
 
         assertThat(received.subject()).isEqualTo("Confirm your email");
         assertThat(received.from()).isEqualTo(TestSmtp.FROM);
-        assertThat(received.text()).contains("https://quire.example.com/#/verify?token=abc");
+        assertThat(received.link()).isEqualTo("https://quire.example.com/#/verify?token=abc");
         var http = new Http(server);
         var metrics = capture.await(() -> {
             String body = http.get("/metrics").body();

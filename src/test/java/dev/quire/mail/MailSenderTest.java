@@ -171,6 +171,9 @@ class MailSenderTest {
             add(outbox, new Mail("ada@example.com", "Confirm your email", "a link"));
             assertThat(secured.awaitMail("ada@example.com", Duration.ofSeconds(10)).subject())
                     .isEqualTo("Confirm your email");
+            // this sender would send the next mail too, were it still there
+            awaitTrue(() -> state().equals("sent"));
+            sender.close();
 
             String wrong = secured.url().replace("s3cret-Pass", "wrong");
             var refused = sender(new MailSettings(SmtpSettings.parse(wrong), TestSmtp.FROM, null), FAST,
@@ -345,10 +348,10 @@ class MailSenderTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("The condition did not hold within 15 s");
+                throw new AssertionError("The condition did not hold within 30 s");
             }
             sleep(20);
         }

@@ -28,7 +28,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TestSmtp implements AutoCloseable {
     /** A message as the server received it: its recipient (To), From, Subject and the decoded plain text. */
-    public record Received(String to, String from, String subject, String text) {}
+    public record Received(String to, String from, String subject, String text) {
+        /** The first http(s) link in the text. */
+        public String link() {
+            var matcher = java.util.regex.Pattern.compile("https?://\\S+").matcher(text);
+            if (!matcher.find()) {
+                throw new AssertionError("No link in the mail to " + to + ": " + text);
+            }
+            return matcher.group();
+        }
+    }
 
     /** The sender address the tests configure ({@code QUIRE_MAIL_FROM}). */
     public static final String FROM = "Quire <no-reply@quire.test>";
@@ -68,7 +77,10 @@ public final class TestSmtp implements AutoCloseable {
     }
 
     private ServerSetup setup() {
-        return (tls ? ServerSetup.SMTPS : ServerSetup.SMTP).createCopy("127.0.0.1");
+        var setup = (tls ? ServerSetup.SMTPS : ServerSetup.SMTP).createCopy("127.0.0.1");
+        // GreenMail's 2 s is too short on a loaded machine
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 
     /** A server that requires SMTP AUTH with this login and password. */
