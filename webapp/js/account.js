@@ -4,6 +4,7 @@ import * as session from './session.js';
 import {field, h, onSubmit} from './dom.js';
 import {attempt, flash, outcomeBox, say, sayError} from './ui.js';
 import {signInLink, signUpLink} from './signin.js';
+import {emailSection} from './verify.js';
 
 const MERGE_PATCH = 'application/merge-patch+json';
 
@@ -18,6 +19,7 @@ export async function renderAccount(view) {
     view.append(h('h1', {}, 'Your account'),
         h('p', {}, 'Signed in as ', h('strong', {class: 'account-name'}, me.displayName), ` (${me.email}).`),
         h('div', {class: 'columns'}, nameForm(), passwordForm()),
+        emailSection(href),
         signOutSection());
 
     function nameForm() {

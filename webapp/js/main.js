@@ -9,6 +9,8 @@ import {renderSignIn, renderSignUp, signInAgain, signInLink} from './signin.js';
 import {renderTodos} from './todos.js';
 import {renderBook, renderBooks} from './books.js';
 import {renderAccount} from './account.js';
+import {renderVerify} from './verify.js';
+import {renderForgotPassword, renderReset} from './reset.js';
 import {leaveView, settle} from './live.js';
 
 const routes = [
@@ -19,6 +21,10 @@ const routes = [
     {pattern: /^#\/sign-in$/, nav: null, render: view => renderSignIn(view)},
     {pattern: /^#\/sign-up$/, nav: null, render: view => renderSignUp(view)},
     {pattern: /^#\/account$/, nav: 'account', render: view => renderAccount(view)},
+    // the views a mail's link opens, and asking for a reset link
+    {pattern: /^#\/verify(?:\?(.*))?$/, nav: null, render: (view, m) => renderVerify(view, new URLSearchParams(m[1] ?? ''))},
+    {pattern: /^#\/reset(?:\?(.*))?$/, nav: null, render: (view, m) => renderReset(view, new URLSearchParams(m[1] ?? ''))},
+    {pattern: /^#\/forgot-password$/, nav: null, render: view => renderForgotPassword(view)},
 ];
 const DEFAULT_ROUTE = '#/todos';
 /** The account the view on screen was drawn for (null: for a visitor). */

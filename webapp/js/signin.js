@@ -69,6 +69,7 @@ export function renderSignIn(view) {
     h('button', {type: 'submit'}, 'Sign in'),
     box);
     view.append(h('h1', {}, 'Sign in to Quire'), form,
+        h('p', {class: 'switch'}, h('a', {href: '#/forgot-password'}, 'Forgot password?')),
         h('p', {class: 'switch'}, 'New here? ', signUpLink('Create an account')));
 }
 
@@ -90,7 +91,8 @@ export function renderSignUp(view) {
         if (done) {
             goBack(`Welcome to Quire, ${session.account().displayName}. Your account is ready and you are signed in.`);
         } else if (created) {
-            say(box, `Your account was created, but signing in failed. Sign in with your new password.`);
+            say(box, `Your account was created, but signing in failed. If this server requires a verified email address,`
+                + ` follow the link we mailed you first; then sign in with your new password.`);
         }
     })},
     h('h2', {id: 'sign-up-title', class: 'visually-hidden'}, 'Create an account'),

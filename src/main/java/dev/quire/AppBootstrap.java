@@ -145,8 +145,6 @@ public final class AppBootstrap implements ServletContextListener {
         var jdbc = new Jdbc(database.dataSource(), new QueryTimings(metrics.registry()));
 
         var limits = limits(config, jdbc);
-        var identity = IdentityService.withJdbc(jdbc,
-                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context)), limits.shared());
 
         // change events: written with each change, positioned and handed out by this instance's hub, which other
         // instances wake through PostgreSQL's NOTIFY (and a poll, which loses nothing a lost wake-up would)
@@ -164,6 +162,12 @@ public final class AppBootstrap implements ServletContextListener {
 
         // mail.outbox() and mail.links() are for the services whose changes send mail
         var mail = mail(context, config.mail(), database, metrics);
+        // after the sender: stopped before it, so the reset requests it finishes still queue their mails
+        var identity = IdentityService.withJdbc(jdbc,
+                new IdentitySettings(config.sessionTtl(), config.signInLimit(), hashCost(context),
+                        config.requireVerifiedEmail(), config.mailLimit()),
+                limits.shared(), mail.outbox(), mail.links()::link);
+        started.push(identity);
 
         var books = BookService.withJdbc(jdbc, outbox);
         if (config.demoData()) {

@@ -43,7 +43,9 @@ public record AppConfig(
         Duration eventRetention,
         int streamsPerAccount,
         int streamsPerInstance,
-        MailSettings mail) {
+        MailSettings mail,
+        boolean requireVerifiedEmail,
+        int mailLimit) {
 
     public enum LogFormat { JSON, TEXT }
 
@@ -70,10 +72,12 @@ public record AppConfig(
     static final String SMTP_URL = "QUIRE_SMTP_URL";
     static final String MAIL_FROM = "QUIRE_MAIL_FROM";
     static final String PUBLIC_URL = "QUIRE_PUBLIC_URL";
+    static final String REQUIRE_VERIFIED_EMAIL = "QUIRE_REQUIRE_VERIFIED_EMAIL";
+    static final String MAIL_LIMIT = "QUIRE_MAIL_LIMIT";
     private static final Set<String> KEYS = Set.of(DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE, CORS_ORIGINS,
             MAX_BODY_BYTES, LOG_FORMAT, SESSION_TTL, SIGNIN_LIMIT, DEMO_DATA, METRICS_TOKEN, RATE_LIMIT, SIGNUP_LIMIT,
             TRUSTED_PROXIES, EVENT_RETENTION, STREAMS_PER_ACCOUNT, STREAMS_PER_INSTANCE, SMTP_URL, MAIL_FROM,
-            PUBLIC_URL);
+            PUBLIC_URL, REQUIRE_VERIFIED_EMAIL, MAIL_LIMIT);
     private static final int MIN_METRICS_TOKEN_LENGTH = 16;
 
     private static final Logger log = LoggerFactory.getLogger(AppConfig.class);
@@ -97,7 +101,8 @@ public record AppConfig(
                 + ", demoData=" + demoData + ", metricsToken=" + (metricsToken.isEmpty() ? "(none)" : "(set)")
                 + ", rateLimit=" + rateLimit + ", signUpLimit=" + signUpLimit + ", trustedProxies=" + trustedProxies
                 + ", eventRetention=" + eventRetention + ", streamsPerAccount=" + streamsPerAccount
-                + ", streamsPerInstance=" + streamsPerInstance + ", mail=" + mail + "]";
+                + ", streamsPerInstance=" + streamsPerInstance + ", mail=" + mail + ", requireVerifiedEmail="
+                + requireVerifiedEmail + ", mailLimit=" + mailLimit + "]";
     }
 
     /**
@@ -163,7 +168,11 @@ public record AppConfig(
                 reader.duration(EVENT_RETENTION, Duration.ofHours(24), Duration.ofSeconds(1), Duration.ofDays(365)),
                 (int) reader.number(STREAMS_PER_ACCOUNT, 10, 1, 1_000),
                 (int) reader.number(STREAMS_PER_INSTANCE, 2_000, 1, 100_000),
-                reader.mail());
+                reader.mail(),
+                // off by default: an account works from sign-up on, and verifies its address when it likes
+                reader.bool(REQUIRE_VERIFIED_EMAIL, false),
+                // mails an hour: verification links per account, password resets per email and per client address
+                (int) reader.number(MAIL_LIMIT, 5, 1, 100_000));
         reader.failOnProblems();
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
                 && !url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=0")) {

@@ -25,6 +25,8 @@ public final class ApiRootResource {
                 .add("self", "/api")
                 .add("accounts", "/api/accounts")
                 .add("sessions", "/api/sessions")
+                .add("email-verifications", "/api/email-verifications")
+                .add("password-resets", "/api/password-resets")
                 .add("todos", "/api/todos")
                 .add("books", "/api/books")
                 .add("health-live", "/health/live")

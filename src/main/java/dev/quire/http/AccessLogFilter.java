@@ -47,6 +47,8 @@ public final class AccessLogFilter extends HttpFilter {
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
             "((?:^|&)[^=&]*(?:token|password|passwd|secret|key|auth|credential|session|signature)[^=&]*)=[^&]*",
             Pattern.CASE_INSENSITIVE);
+    /** A password reset's token travels in its path (POST /api/password-resets/{token}): never logged. */
+    private static final Pattern SECRET_PATH = Pattern.compile("(/api/password-resets/)[^/]+");
     private static final long serialVersionUID = 1L;
 
     private static final Logger access = LoggerFactory.getLogger(LOGGER);
@@ -134,7 +136,7 @@ public final class AccessLogFilter extends HttpFilter {
             long nanos, String remoteAddress, String userAgent) {
         var fields = new ArrayList<Object>(10);
         fields.add(value("method", method));
-        fields.add(value("path", path));
+        fields.add(value("path", redactedPath(path)));
         fields.add(value("status", status));
         fields.add(value("durationMs", nanos / 1_000_000));
         if (query != null) {
@@ -155,6 +157,11 @@ public final class AccessLogFilter extends HttpFilter {
      */
     static String redacted(String query) {
         return SECRET_PARAMETER.matcher(query).replaceAll("$1=[redacted]");
+    }
+
+    /** The path with a secret that travels in it (a password reset's token) replaced. */
+    static String redactedPath(String path) {
+        return path == null ? null : SECRET_PATH.matcher(path).replaceAll("$1[redacted]");
     }
 
     /** Counts the body bytes the application writes, however it writes them. */

@@ -33,6 +33,8 @@ public record Problem(
 
     public Problem {
         errors = errors == null ? List.of() : List.copyOf(errors);
+        // a password reset's token travels in its path: an answer does not hand it on to whatever logs answers
+        instance = AccessLogFilter.redactedPath(instance);
     }
 
     public static Problem of(int status, String detail, String instance, String requestId) {
@@ -45,7 +47,7 @@ public record Problem(
     }
 
     public static String notFoundDetail(String path) {
-        return "There is no resource at " + path + ".";
+        return "There is no resource at " + AccessLogFilter.redactedPath(path) + ".";
     }
 
     static String methodNotAllowedDetail(String method, String allowed) {

@@ -1,5 +1,6 @@
 package dev.quire.identity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.rest.Links;
@@ -55,13 +56,50 @@ public final class IdentityResource {
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
     public AccountResponse patchMe(@Context HttpServletRequest request, JsonNode body) {
         var session = Authenticated.session(request);
-        var patch = MergePatch.of(body, Set.of("displayName"));
-        if (!patch.has("displayName")) {
+        // currentPassword is no member of the account: it is what a change of email must show
+        var patch = MergePatch.of(body, Set.of("displayName", "email", "currentPassword"));
+        boolean name = patch.has("displayName");
+        boolean email = patch.has("email");
+        if (!name && !email && !patch.has("currentPassword")) {
             return AccountResponse.from(identity.account(session, session.accountId().value()), request);
         }
-        String displayName = patch.text("displayName");
+        var update = new AccountUpdate(name, name ? patch.text("displayName") : null, email,
+                email ? patch.text("email") : null, patch.has("currentPassword") ? patch.text("currentPassword") : null);
         patch.check();
-        return AccountResponse.from(identity.rename(session, displayName), request);
+        return AccountResponse.from(identity.updateAccount(session, update, request.getRemoteAddr()), request);
+    }
+
+    /** Mails a new verification link (for a pending change of address, if there is one). */
+    @SignedIn
+    @POST
+    @Path("accounts/me/verification")
+    public Response resendVerification(@Context HttpServletRequest request) {
+        String to = identity.resendVerification(Authenticated.session(request));
+        return Response.accepted(new VerificationSentResponse(to)).build();
+    }
+
+    /** 204: the link's token is the proof, and the answer gives its holder nothing more than "done". */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("email-verifications")
+    public void verifyEmail(EmailVerificationRequest body) {
+        identity.verifyEmail(body.token());
+    }
+
+    /** Always the same 202, whether or not an account has the address. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("password-resets")
+    public Response requestPasswordReset(@Context HttpServletRequest request, PasswordResetRequest body) {
+        identity.requestPasswordReset(body.email(), request.getRemoteAddr());
+        return Response.accepted(PasswordResetAcceptedResponse.ANSWER).build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("password-resets/{token}")
+    public void resetPassword(@PathParam("token") String token, NewPasswordRequest body) {
+        identity.resetPassword(token, body.password());
     }
 
     @SignedIn
@@ -134,11 +172,39 @@ public final class IdentityResource {
         }
     }
 
-    public record AccountResponse(String id, String email, String displayName, Instant createdAt,
-                                  @JsonProperty("_links") Links links) {
+    public record EmailVerificationRequest(String token) {
+        @Override
+        public String toString() {
+            return "EmailVerificationRequest[token=(secret)]";
+        }
+    }
+
+    public record PasswordResetRequest(String email) {}
+
+    public record NewPasswordRequest(String password) {
+        @Override
+        public String toString() {
+            return "NewPasswordRequest[password=(secret)]";
+        }
+    }
+
+    /** @param email the address the link was mailed to */
+    public record VerificationSentResponse(String email) {}
+
+    public record PasswordResetAcceptedResponse(String detail) {
+        static final PasswordResetAcceptedResponse ANSWER = new PasswordResetAcceptedResponse("If an account has this"
+                + " email address, a link to choose a new password has been mailed to it. The link works once, within"
+                + " 30 minutes.");
+    }
+
+    /** @param pendingEmail only while a change of address waits for its confirmation */
+    public record AccountResponse(String id, String email, boolean emailVerified,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) String pendingEmail, String displayName,
+                                  Instant createdAt, @JsonProperty("_links") Links links) {
         static AccountResponse from(Account account, HttpServletRequest request) {
-            return new AccountResponse(account.id().value(), account.email(), account.displayName(),
-                    account.createdAt(), Links.from(request).add("self", "/api/accounts/" + account.id().value()));
+            return new AccountResponse(account.id().value(), account.email(), account.emailVerified(),
+                    account.pendingEmail(), account.displayName(), account.createdAt(),
+                    Links.from(request).add("self", "/api/accounts/" + account.id().value()));
         }
     }
 

@@ -2,10 +2,15 @@ package dev.quire.identity;
 
 import dev.quire.db.Jdbc;
 import dev.quire.identity.IdentityStore.AccountRecord;
+import dev.quire.identity.IdentityStore.EmailTokenRecord;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
 import dev.quire.identity.IdentityStore.SessionWithAccountRecord;
+import dev.quire.identity.IdentityStore.TokenPurpose;
 import dev.quire.limits.BucketStore;
+import dev.quire.limits.InMemoryBucketStore;
+import dev.quire.limits.TokenBuckets;
+import dev.quire.mail.MailOutbox;
 import dev.quire.shared.FieldError;
 import dev.quire.shared.Ids;
 import dev.quire.shared.Text;
@@ -23,14 +28,24 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The identity rules: who may have an account, how a password is chosen and checked, how sessions start,
  * prove themselves and end. The only door into identity; it never sees HTTP.
  */
-public final class IdentityService {
+public final class IdentityService implements AutoCloseable {
     static final int MAX_EMAIL_LENGTH = 254;
+    /** Longer than any token this service makes (43 characters): refused without hashing whatever was sent. */
+    private static final int MAX_TOKEN_LENGTH = 100;
+    private static final Duration MAIL_LIMIT_WINDOW = Duration.ofHours(1);
+    private static final Logger log = LoggerFactory.getLogger(IdentityService.class);
     static final int MAX_DISPLAY_NAME_LENGTH = 100;
     private static final int TOKEN_SECRET_BYTES = 32;
     /** How often, at most, sign-ins sweep out every account's expired sessions. */
@@ -44,23 +59,62 @@ public final class IdentityService {
     private final Duration sessionTtl;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong nextPurgeMillis = new AtomicLong();
+    private final AccountMails mails;
+    /** Mails asked for per hour: per account (verification), per email and per client address (reset). */
+    private final TokenBuckets mailLimit;
+    private final boolean requireVerifiedEmail;
+    /** Where a reset request's lookup and mail happen, after the answer: see {@link #requestPasswordReset}. */
+    private final Executor background;
 
     IdentityService(IdentityStore store, PasswordHasher hasher, PasswordPolicy policy, SignInThrottle throttle,
             Clock clock, Duration sessionTtl) {
+        this(store, hasher, policy, throttle, clock, sessionTtl, new AccountMails(path -> "http://quire.test" + path),
+                new InMemoryBucketStore(clock).buckets("mail", 1000, MAIL_LIMIT_WINDOW), false, Runnable::run);
+    }
+
+    IdentityService(IdentityStore store, PasswordHasher hasher, PasswordPolicy policy, SignInThrottle throttle,
+            Clock clock, Duration sessionTtl, AccountMails mails, TokenBuckets mailLimit,
+            boolean requireVerifiedEmail, Executor background) {
         this.store = store;
         this.hasher = hasher;
         this.policy = policy;
         this.throttle = throttle;
         this.clock = clock;
         this.sessionTtl = sessionTtl;
+        this.mails = mails;
+        this.mailLimit = mailLimit;
+        this.requireVerifiedEmail = requireVerifiedEmail;
+        this.background = background;
     }
 
-    /** @param limits where the failed-sign-in limit keeps its buckets (see {@link SignInThrottle}) */
-    public static IdentityService withJdbc(Jdbc jdbc, IdentitySettings settings, BucketStore limits) {
-        return new IdentityService(new JdbcIdentityStore(jdbc),
+    /**
+     * @param limits where the failed-sign-in and mail limits keep their buckets (see {@link SignInThrottle})
+     * @param outbox where mails are queued, in the transaction of the change that causes them
+     * @param links the absolute URL of a path of the page, for the links in mails
+     */
+    public static IdentityService withJdbc(Jdbc jdbc, IdentitySettings settings, BucketStore limits,
+            MailOutbox outbox, UnaryOperator<String> links) {
+        // reset requests are limited per address and email before they get here; a flood past the queue loses only
+        // mails nobody can tell apart from the ones not sent to unknown addresses
+        var background = new AfterTheAnswer("quire-password-resets", 1000);
+        return new IdentityService(new JdbcIdentityStore(jdbc, outbox),
                 PasswordHasher.forThisMachine(settings.hashCost()), PasswordPolicy.withBundledList(),
                 new SignInThrottle(limits, settings.failedSignInsPerMinute()), Clock.systemUTC(),
-                settings.sessionTtl());
+                settings.sessionTtl(), new AccountMails(links),
+                limits.buckets("mail", settings.mailsPerHour(), MAIL_LIMIT_WINDOW), settings.requireVerifiedEmail(),
+                background);
+    }
+
+    /** Finishes the reset requests already answered (for a few seconds at most), then stops. */
+    @Override
+    public void close() {
+        if (background instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("Could not finish the waiting password resets", e);
+            }
+        }
     }
 
     /**
@@ -84,8 +138,10 @@ public final class IdentityService {
         }
         Instant now = now();
         var id = new AccountId(Ids.timeOrdered(AccountId.PREFIX, now.toEpochMilli()));
+        String token = newTokenText();
         return account(store.insertAccount(
-                new NewAccountRecord(id, email, emailKey, hasher.hash(password), displayName, now)));
+                new NewAccountRecord(id, email, emailKey, hasher.hash(password), displayName, now),
+                tokenRecord(token, id, TokenPurpose.VERIFY, email, now), mails.verification(email, token, false)));
     }
 
     /**
@@ -94,6 +150,8 @@ public final class IdentityService {
      *
      * @throws TooManySignInAttemptsException when this email or address has used up its failed attempts
      * @throws InvalidCredentialsException for an unknown email or a wrong password alike
+     * @throws EmailNotVerifiedException when the server requires verified emails and the password was right for an
+     *     account whose email is not (a new verification mail is sent, within the mail limit)
      */
     public StartedSession signIn(Credentials credentials, String clientAddress) {
         var errors = new ArrayList<FieldError>();
@@ -114,6 +172,11 @@ public final class IdentityService {
         var account = store.findAccountByEmailKey(emailKey);
         boolean matches = checkPassword(emailKey, clientAddress, password,
                 account.map(AccountRecord::passwordHash).orElse(null));
+        // only after the password check: without the password, nobody learns whether an account is verified
+        if (matches && requireVerifiedEmail && account.get().emailVerifiedAt() == null) {
+            resendIfAllowed(account.get());
+            throw new EmailNotVerifiedException();
+        }
         // a password change that committed after the check above leaves no session behind
         var started = matches ? startSession(account.get()) : null;
         if (started == null) {
@@ -158,6 +221,7 @@ public final class IdentityService {
         long due = nextPurgeMillis.get();
         if (now.toEpochMilli() >= due && nextPurgeMillis.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
             store.deleteExpiredSessions(now);
+            store.deleteExpiredTokens(now);
         }
     }
 
@@ -183,7 +247,7 @@ public final class IdentityService {
             throw new InvalidTokenException();
         }
         var account = new Account(found.accountId(), found.accountEmail(), found.accountDisplayName(),
-                found.accountCreatedAt());
+                found.accountCreatedAt(), found.accountEmailVerifiedAt() != null, found.accountPendingEmail());
         return new Session(found.id(), account, found.createdAt(), found.expiresAt());
     }
 
@@ -261,6 +325,238 @@ public final class IdentityService {
         }
     }
 
+    /**
+     * Mails a new verification link, for the pending email if a change is pending, else for the account's email;
+     * the link replaces any sent before.
+     *
+     * @return the address the link was sent to
+     * @throws NothingToVerifyException when the email is verified and no change is pending
+     * @throws TooManyMailsException when the account has asked for too many mails lately
+     */
+    public String resendVerification(Session caller) {
+        var account = store.findAccount(caller.accountId()).orElseThrow(AccountNotFoundException::new);
+        String to = verificationTarget(account);
+        if (to == null) {
+            throw new NothingToVerifyException();
+        }
+        takeMail(accountMailKey(account.id()));
+        sendVerification(account, to);
+        return to;
+    }
+
+    /**
+     * Changes what the caller asked to change: the email (which takes the current password, and only becomes the
+     * account's once a link mailed to the new address is followed) and the display name. Everything is checked
+     * before anything changes.
+     *
+     * @throws ValidationException for an invalid name or address, or a missing or wrong current password
+     * @throws EmailAlreadyRegisteredException when another account has the new address
+     * @throws TooManyMailsException when the account has asked for too many mails lately
+     */
+    public Account updateAccount(Session caller, AccountUpdate update, String clientAddress) {
+        var errors = new ArrayList<FieldError>();
+        String name = update.changesDisplayName() ? displayName(update.displayName(), errors) : null;
+        String email = update.changesEmail() ? email(update.email(), errors) : null;
+        if (update.changesEmail() && required("currentPassword", update.currentPassword(), errors)
+                && Text.length(update.currentPassword()) > PasswordPolicy.MAX_LENGTH) {
+            errors.add(new FieldError("currentPassword", "must be at most " + PasswordPolicy.MAX_LENGTH + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        var account = store.findAccount(caller.accountId()).orElseThrow(AccountNotFoundException::new);
+        if (email != null) {
+            account = changeEmail(account, email, update.currentPassword(), clientAddress);
+        }
+        if (name != null) {
+            account = store.updateDisplayName(caller.accountId(), name, now())
+                    .orElseThrow(AccountNotFoundException::new);
+        }
+        return account(account);
+    }
+
+    private AccountRecord changeEmail(AccountRecord account, String email, String currentPassword,
+            String clientAddress) {
+        String currentKey = emailKey(account.email());
+        throttle.check(currentKey, clientAddress);
+        if (!checkPassword(currentKey, clientAddress, PasswordPolicy.normalize(currentPassword), account.passwordHash())) {
+            throw new ValidationException("currentPassword", "is not this account's password");
+        }
+        Instant now = now();
+        String key = emailKey(email);
+        if (key.equals(currentKey)) {
+            // back to the address the account has: whatever change was pending is called off
+            return account.pendingEmail() == null
+                    ? account
+                    : store.updatePendingEmail(account.id(), null, now, null, null)
+                            .orElseThrow(AccountNotFoundException::new);
+        }
+        if (store.findAccountByEmailKey(key).isPresent()) {
+            throw new EmailAlreadyRegisteredException();
+        }
+        takeMail(accountMailKey(account.id()));
+        String token = newTokenText();
+        return store.updatePendingEmail(account.id(), email, now, tokenRecord(token, account.id(), TokenPurpose.VERIFY,
+                email, now), mails.verification(email, token, true)).orElseThrow(AccountNotFoundException::new);
+    }
+
+    /**
+     * Follows a verification link: the address it was sent to is verified, and if it was a pending change, it
+     * becomes the account's email (and the old address is told). No session needed: the token is the proof.
+     *
+     * @throws InvalidEmailTokenException for an unknown, expired, used or replaced token alike
+     * @throws EmailAlreadyRegisteredException when another account took the new address since it was asked for
+     */
+    public Account verifyEmail(String token) {
+        var found = liveToken(token, TokenPurpose.VERIFY);
+        var account = store.findAccount(found.accountId()).orElseThrow(IdentityService::invalidLink);
+        Instant now = now();
+        if (found.email().equals(account.email())) {
+            return store.verifyEmail(found.tokenHash(), account.id(), account.email(), now)
+                    .map(IdentityService::account).orElseThrow(IdentityService::invalidLink);
+        }
+        if (found.email().equals(account.pendingEmail())) {
+            return store.confirmEmailChange(found.tokenHash(), account.id(), found.email(), emailKey(found.email()),
+                    now, mails.emailChanged(account.email(), found.email()))
+                    .map(IdentityService::account).orElseThrow(IdentityService::invalidLink);
+        }
+        // the address changed since the link was sent
+        throw invalidLink();
+    }
+
+    /**
+     * Asks for a password reset link for {@code email}. The caller learns nothing about whether an account has the
+     * address: the answer is the same, and so is its time, since everything that differs (looking the account up,
+     * storing a token, queuing the mail) happens after the answer, a moment later and on another thread
+     * ({@link AfterTheAnswer}).
+     *
+     * @throws ValidationException when the address is missing or is no address
+     * @throws TooManyMailsException when this address or the client has asked for too many resets lately
+     */
+    public void requestPasswordReset(String rawEmail, String clientAddress) {
+        var errors = new ArrayList<FieldError>();
+        String email = email(rawEmail, errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        String emailKey = emailKey(email);
+        String byAddress = "a:" + clientAddress;
+        takeMail(byAddress);
+        try {
+            takeMail("e:" + sha256(emailKey));
+        } catch (TooManyMailsException refused) {
+            mailLimit.giveBack(byAddress);
+            throw refused;
+        }
+        try {
+            background.execute(() -> sendReset(emailKey));
+        } catch (RejectedExecutionException e) {
+            log.warn("Too many password resets waiting; one was dropped");
+        }
+    }
+
+    private void sendReset(String emailKey) {
+        try {
+            var account = store.findAccountByEmailKey(emailKey);
+            if (account.isEmpty()) {
+                return;
+            }
+            Instant now = now();
+            String token = newTokenText();
+            String to = account.get().email();
+            store.replaceToken(tokenRecord(token, account.get().id(), TokenPurpose.RESET, to, now),
+                    mails.reset(to, token));
+        } catch (RuntimeException e) {
+            log.error("A password reset mail could not be queued", e);
+        }
+    }
+
+    /**
+     * Sets a new password with a reset link's token, ends every session of the account and kills the token. The
+     * account's email counts as verified from then on: the link was mailed to it.
+     *
+     * @throws InvalidEmailTokenException for an unknown, expired, used or replaced token alike
+     * @throws ValidationException when the password breaks the sign-up rules
+     */
+    public void resetPassword(String token, String password) {
+        var found = liveToken(token, TokenPurpose.RESET);
+        var account = store.findAccount(found.accountId()).orElseThrow(IdentityService::invalidLink);
+        var errors = new ArrayList<FieldError>();
+        String next = newPassword("password", password, account.email(), errors);
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        if (!store.resetPassword(found.tokenHash(), account.id(), hasher.hash(next), now())) {
+            throw invalidLink();
+        }
+    }
+
+    /** Sends a verification mail to an account that tried to sign in unverified, if its mail limit allows. */
+    private void resendIfAllowed(AccountRecord account) {
+        String to = verificationTarget(account);
+        if (to != null && mailLimit.tryTake(accountMailKey(account.id())).allowed()) {
+            sendVerification(account, to);
+        }
+    }
+
+    private void sendVerification(AccountRecord account, String to) {
+        Instant now = now();
+        String token = newTokenText();
+        boolean newAddress = !to.equals(account.email());
+        if (!store.replaceToken(tokenRecord(token, account.id(), TokenPurpose.VERIFY, to, now),
+                mails.verification(to, token, newAddress))) {
+            throw new AccountNotFoundException();
+        }
+    }
+
+    /** The address a verification link is for: a pending change's, else the account's own while unverified. */
+    private static String verificationTarget(AccountRecord account) {
+        if (account.pendingEmail() != null) {
+            return account.pendingEmail();
+        }
+        return account.emailVerifiedAt() == null ? account.email() : null;
+    }
+
+    /** The token's record, if {@code token} is one this service made for {@code purpose} and it has not expired. */
+    private EmailTokenRecord liveToken(String token, TokenPurpose purpose) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            throw invalidLink();
+        }
+        return store.findToken(sha256(token), purpose)
+                .filter(found -> now().isBefore(found.expiresAt()))
+                .orElseThrow(IdentityService::invalidLink);
+    }
+
+    private static InvalidEmailTokenException invalidLink() {
+        return new InvalidEmailTokenException("This link is invalid, has expired, or was already used or replaced by a"
+                + " newer one; ask for a new one.");
+    }
+
+    private void takeMail(String key) {
+        var probe = mailLimit.tryTake(key);
+        if (!probe.allowed()) {
+            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.nanosToWait() + 999_999_999L));
+            throw new TooManyMailsException(Duration.ofSeconds(seconds));
+        }
+    }
+
+    private static String accountMailKey(AccountId id) {
+        return "acct:" + id.value();
+    }
+
+    /** A mailed token: 256 bits from a SecureRandom, base64url (43 characters); only its SHA-256 is stored. */
+    private String newTokenText() {
+        byte[] secret = new byte[TOKEN_SECRET_BYTES];
+        random.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    private static EmailTokenRecord tokenRecord(String token, AccountId id, TokenPurpose purpose, String email,
+            Instant now) {
+        Duration ttl = purpose == TokenPurpose.VERIFY ? AccountMails.VERIFICATION_TTL : AccountMails.RESET_TTL;
+        return new EmailTokenRecord(sha256(token), id, purpose, email, now, now.plus(ttl));
+    }
+
     private Instant now() {
         // milliseconds: what JSON shows and every database keeps, so a value read back equals the one written
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -326,6 +622,7 @@ public final class IdentityService {
     }
 
     private static Account account(AccountRecord record) {
-        return new Account(record.id(), record.email(), record.displayName(), record.createdAt());
+        return new Account(record.id(), record.email(), record.displayName(), record.createdAt(),
+                record.emailVerifiedAt() != null, record.pendingEmail());
     }
 }

@@ -6,8 +6,17 @@ import java.time.Duration;
  * @param sessionTtl how long a session lasts from sign-in
  * @param failedSignInsPerMinute failed sign-ins allowed per minute per email and per client address
  * @param hashCost the Argon2id cost of password hashes
+ * @param requireVerifiedEmail whether only accounts with a verified email may sign in
+ * @param mailsPerHour mails a client may ask for per hour: verification mails per account, password resets per
+ *     email address and per client address
  */
-public record IdentitySettings(Duration sessionTtl, int failedSignInsPerMinute, HashCost hashCost) {
+public record IdentitySettings(Duration sessionTtl, int failedSignInsPerMinute, HashCost hashCost,
+                               boolean requireVerifiedEmail, int mailsPerHour) {
+    public static final int DEFAULT_MAILS_PER_HOUR = 5;
+
+    public IdentitySettings(Duration sessionTtl, int failedSignInsPerMinute, HashCost hashCost) {
+        this(sessionTtl, failedSignInsPerMinute, hashCost, false, DEFAULT_MAILS_PER_HOUR);
+    }
 
     /** Argon2id memory (KiB), iterations and parallelism. */
     public record HashCost(int memoryKib, int iterations, int parallelism) {

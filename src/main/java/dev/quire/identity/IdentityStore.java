@@ -1,5 +1,6 @@
 package dev.quire.identity;
 
+import dev.quire.mail.Mail;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,8 +15,12 @@ interface IdentityStore {
         }
     }
 
+    /**
+     * @param emailVerifiedAt when {@code email} was confirmed through a mailed link; null while it is not
+     * @param pendingEmail an address the holder asked to change to, not yet confirmed; null when none
+     */
     record AccountRecord(AccountId id, String email, String passwordHash, String displayName, Instant createdAt,
-                         Instant updatedAt) {
+                         Instant updatedAt, Instant emailVerifiedAt, String pendingEmail) {
         @Override
         public String toString() {
             return "AccountRecord[id=" + id + ", email=" + email + "]";
@@ -28,10 +33,35 @@ interface IdentityStore {
     /** A session joined with what a request needs of its account (not the password hash). */
     record SessionWithAccountRecord(SessionId id, String secretHash, Instant createdAt, Instant expiresAt,
                                     AccountId accountId, String accountEmail, String accountDisplayName,
-                                    Instant accountCreatedAt) {}
+                                    Instant accountCreatedAt, Instant accountEmailVerifiedAt,
+                                    String accountPendingEmail) {}
 
-    /** @throws EmailAlreadyRegisteredException when another account has the same email key */
-    AccountRecord insertAccount(NewAccountRecord account);
+    /** What a mailed token is for: {@code VERIFY} confirms an address, {@code RESET} sets a new password. */
+    enum TokenPurpose {
+        VERIFY("verify"), RESET("reset");
+
+        final String column;
+
+        TokenPurpose(String column) {
+            this.column = column;
+        }
+    }
+
+    /**
+     * A mailed token, by the SHA-256 of its text.
+     *
+     * @param email the address the token was mailed to (for {@code VERIFY}, the one it confirms)
+     */
+    record EmailTokenRecord(String tokenHash, AccountId accountId, TokenPurpose purpose, String email,
+                            Instant createdAt, Instant expiresAt) {}
+
+    /**
+     * Inserts the account, its first verification token and the mail carrying it, atomically: no account without
+     * its mail, no mail for an account that was not made.
+     *
+     * @throws EmailAlreadyRegisteredException when another account has the same email key
+     */
+    AccountRecord insertAccount(NewAccountRecord account, EmailTokenRecord verification, Mail mail);
 
     Optional<AccountRecord> findAccount(AccountId id);
 
@@ -65,4 +95,54 @@ interface IdentityStore {
 
     /** @return how many sessions, of any account, had expired by {@code now} and were deleted */
     int deleteExpiredSessions(Instant now);
+
+    /**
+     * Stores {@code token} in place of any token of the same account and purpose, and queues {@code mail},
+     * atomically.
+     *
+     * @return false (nothing stored, nothing queued) when the account is gone
+     */
+    boolean replaceToken(EmailTokenRecord token, Mail mail);
+
+    /** The token with this hash and purpose, expired or not. */
+    Optional<EmailTokenRecord> findToken(String tokenHash, TokenPurpose purpose);
+
+    /**
+     * Sets the account's pending email ({@code null}: none) and, when one is set, replaces its verification token
+     * with {@code token} and queues {@code mail}, atomically.
+     *
+     * @return the account as changed, or empty when it is gone
+     */
+    Optional<AccountRecord> updatePendingEmail(AccountId id, String pendingEmail, Instant now, EmailTokenRecord token,
+            Mail mail);
+
+    /**
+     * Uses a verification token of the account's current email: deletes it and marks the email verified, if the
+     * token still exists and the account's email still is {@code email}.
+     *
+     * @return the account as changed, or empty (nothing changed) when the token or the address was gone
+     */
+    Optional<AccountRecord> verifyEmail(String tokenHash, AccountId id, String email, Instant now);
+
+    /**
+     * Uses a verification token of the pending email: deletes it, makes {@code newEmail} the account's verified
+     * email (ending any reset token, which went to the old address) and queues {@code notice}, atomically, if the
+     * token still exists and the pending email still is {@code newEmail}.
+     *
+     * @return the account as changed, or empty (nothing changed) when the token or the pending address was gone
+     * @throws EmailAlreadyRegisteredException when another account has taken the address meanwhile
+     */
+    Optional<AccountRecord> confirmEmailChange(String tokenHash, AccountId id, String newEmail, String newEmailKey,
+            Instant now, Mail notice);
+
+    /**
+     * Uses a reset token: deletes it, replaces the account's password hash, marks its email verified (the token
+     * was mailed to it) and ends every session of the account, atomically, if the token still exists.
+     *
+     * @return false (nothing changed) when the token was gone: used by someone else first
+     */
+    boolean resetPassword(String tokenHash, AccountId id, String newHash, Instant now);
+
+    /** @return how many tokens, of any account, had expired by {@code now} and were deleted */
+    int deleteExpiredTokens(Instant now);
 }

@@ -4,14 +4,21 @@ import static dev.quire.db.Jdbc.getInstant;
 import static dev.quire.db.Jdbc.setInstant;
 
 import dev.quire.db.Jdbc;
+import dev.quire.mail.Mail;
+import dev.quire.mail.MailOutbox;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
-/** {@link IdentityStore} on the accounts and sessions tables (migration V2), for H2 and PostgreSQL alike. */
+/**
+ * {@link IdentityStore} on the accounts, sessions and email_tokens tables (migrations V2, V9), for H2 and PostgreSQL
+ * alike. Mails are queued through the mail outbox in the transaction of the change that causes them.
+ */
 final class JdbcIdentityStore implements IdentityStore {
-    private static final String ACCOUNT_COLUMNS = "id, email, password_hash, display_name, created_at, updated_at";
+    private static final String ACCOUNT_COLUMNS =
+            "id, email, password_hash, display_name, created_at, updated_at, email_verified_at, pending_email";
     private static final String INSERT_ACCOUNT = """
             insert into accounts (id, email, email_key, password_hash, display_name, created_at, updated_at)
             values (?, ?, ?, ?, ?, ?, ?)""";
@@ -28,36 +35,65 @@ final class JdbcIdentityStore implements IdentityStore {
             values (?, ?, ?, ?, ?)""";
     private static final String SESSION_BY_ID = """
             select s.id, s.secret_hash, s.created_at, s.expires_at, a.id as account_id, a.email, a.display_name,
-                   a.created_at as account_created_at
+                   a.created_at as account_created_at, a.email_verified_at, a.pending_email
             from sessions s join accounts a on a.id = s.account_id
             where s.id = ?""";
     private static final String DELETE_SESSION = "delete from sessions where id = ?";
     private static final String DELETE_SESSIONS = "delete from sessions where account_id = ?";
     private static final String DELETE_EXPIRED_SESSIONS = "delete from sessions where expires_at <= ?";
+    private static final String LOCK_ACCOUNT = "select id from accounts where id = ? for update";
+    private static final String DELETE_ACCOUNT_TOKEN = "delete from email_tokens where account_id = ? and purpose = ?";
+    private static final String INSERT_TOKEN = """
+            insert into email_tokens (token_hash, account_id, purpose, email, created_at, expires_at)
+            values (?, ?, ?, ?, ?, ?)""";
+    private static final String TOKEN_BY_HASH = """
+            select token_hash, account_id, purpose, email, created_at, expires_at
+            from email_tokens where token_hash = ? and purpose = ?""";
+    private static final String DELETE_TOKEN = "delete from email_tokens where token_hash = ? and account_id = ? and purpose = ?";
+    private static final String DELETE_EXPIRED_TOKENS = "delete from email_tokens where expires_at <= ?";
+    private static final String UPDATE_PENDING_EMAIL =
+            "update accounts set pending_email = ?, updated_at = ? where id = ?";
+    private static final String MARK_VERIFIED =
+            "update accounts set email_verified_at = ?, updated_at = ? where id = ? and email = ?";
+    private static final String SWAP_EMAIL = """
+            update accounts set email = pending_email, email_key = ?, pending_email = null, email_verified_at = ?,
+                                updated_at = ?
+            where id = ? and pending_email = ?""";
+    private static final String RESET_PASSWORD = """
+            update accounts set password_hash = ?, email_verified_at = coalesce(email_verified_at, ?), updated_at = ?
+            where id = ?""";
 
     private final Jdbc jdbc;
+    private final MailOutbox mails;
 
-    JdbcIdentityStore(Jdbc jdbc) {
+    JdbcIdentityStore(Jdbc jdbc, MailOutbox mails) {
         this.jdbc = jdbc;
+        this.mails = mails;
     }
 
     @Override
-    public AccountRecord insertAccount(NewAccountRecord account) {
+    public AccountRecord insertAccount(NewAccountRecord account, EmailTokenRecord verification, Mail mail) {
         try {
-            jdbc.update(INSERT_ACCOUNT, statement -> {
-                statement.setString(1, account.id().value());
-                statement.setString(2, account.email());
-                statement.setString(3, account.emailKey());
-                statement.setString(4, account.passwordHash());
-                statement.setString(5, account.displayName());
-                setInstant(statement, 6, account.createdAt());
-                setInstant(statement, 7, account.createdAt());
+            jdbc.transaction(connection -> {
+                Jdbc.update(connection, INSERT_ACCOUNT, statement -> {
+                    statement.setString(1, account.id().value());
+                    statement.setString(2, account.email());
+                    statement.setString(3, account.emailKey());
+                    statement.setString(4, account.passwordHash());
+                    statement.setString(5, account.displayName());
+                    setInstant(statement, 6, account.createdAt());
+                    setInstant(statement, 7, account.createdAt());
+                });
+                insertToken(connection, verification);
+                mails.add(connection, mail);
+                return null;
             });
         } catch (Jdbc.DuplicateKeyException e) {
             throw new EmailAlreadyRegisteredException();
         }
+        mails.committed();
         return new AccountRecord(account.id(), account.email(), account.passwordHash(), account.displayName(),
-                account.createdAt(), account.createdAt());
+                account.createdAt(), account.createdAt(), null, null);
     }
 
     @Override
@@ -135,7 +171,8 @@ final class JdbcIdentityStore implements IdentityStore {
                 row -> new SessionWithAccountRecord(new SessionId(row.getString("id")), row.getString("secret_hash"),
                         getInstant(row, "created_at"), getInstant(row, "expires_at"),
                         new AccountId(row.getString("account_id")), row.getString("email"),
-                        row.getString("display_name"), getInstant(row, "account_created_at")));
+                        row.getString("display_name"), getInstant(row, "account_created_at"),
+                        instantOrNull(row, "email_verified_at"), row.getString("pending_email")));
     }
 
     @Override
@@ -153,9 +190,182 @@ final class JdbcIdentityStore implements IdentityStore {
         return jdbc.update(DELETE_EXPIRED_SESSIONS, statement -> setInstant(statement, 1, now));
     }
 
+    @Override
+    public boolean replaceToken(EmailTokenRecord token, Mail mail) {
+        boolean stored = jdbc.transaction(connection -> {
+            // the account row locked: two replacements at once take turns instead of colliding on the unique index
+            if (!lockAccount(connection, token.accountId())) {
+                return false;
+            }
+            deleteAccountToken(connection, token.accountId(), token.purpose());
+            insertToken(connection, token);
+            mails.add(connection, mail);
+            return true;
+        });
+        if (stored) {
+            mails.committed();
+        }
+        return stored;
+    }
+
+    @Override
+    public Optional<EmailTokenRecord> findToken(String tokenHash, TokenPurpose purpose) {
+        return jdbc.one(TOKEN_BY_HASH, statement -> {
+            statement.setString(1, tokenHash);
+            statement.setString(2, purpose.column);
+        }, row -> new EmailTokenRecord(row.getString("token_hash"), new AccountId(row.getString("account_id")),
+                purpose, row.getString("email"), getInstant(row, "created_at"), getInstant(row, "expires_at")));
+    }
+
+    @Override
+    public Optional<AccountRecord> updatePendingEmail(AccountId id, String pendingEmail, Instant now,
+            EmailTokenRecord token, Mail mail) {
+        var changed = jdbc.transaction(connection -> {
+            if (!lockAccount(connection, id)) {
+                return Optional.<AccountRecord>empty();
+            }
+            Jdbc.update(connection, UPDATE_PENDING_EMAIL, statement -> {
+                statement.setString(1, pendingEmail);
+                setInstant(statement, 2, now);
+                statement.setString(3, id.value());
+            });
+            if (pendingEmail != null) {
+                deleteAccountToken(connection, id, TokenPurpose.VERIFY);
+                insertToken(connection, token);
+                mails.add(connection, mail);
+            }
+            return accountIn(connection, id);
+        });
+        if (changed.isPresent() && pendingEmail != null) {
+            mails.committed();
+        }
+        return changed;
+    }
+
+    @Override
+    public Optional<AccountRecord> verifyEmail(String tokenHash, AccountId id, String email, Instant now) {
+        return jdbc.transaction(connection -> {
+            // deleting the token first makes its use single: of two uses at once, one deletes it, the other nothing
+            if (!deleteToken(connection, tokenHash, id, TokenPurpose.VERIFY)) {
+                return Optional.empty();
+            }
+            int marked = Jdbc.update(connection, MARK_VERIFIED, statement -> {
+                setInstant(statement, 1, now);
+                setInstant(statement, 2, now);
+                statement.setString(3, id.value());
+                statement.setString(4, email);
+            });
+            if (marked == 0) {
+                connection.rollback();
+                return Optional.empty();
+            }
+            return accountIn(connection, id);
+        });
+    }
+
+    @Override
+    public Optional<AccountRecord> confirmEmailChange(String tokenHash, AccountId id, String newEmail,
+            String newEmailKey, Instant now, Mail notice) {
+        Optional<AccountRecord> changed;
+        try {
+            changed = jdbc.transaction(connection -> {
+                if (!deleteToken(connection, tokenHash, id, TokenPurpose.VERIFY)) {
+                    return Optional.empty();
+                }
+                int swapped = Jdbc.update(connection, SWAP_EMAIL, statement -> {
+                    statement.setString(1, newEmailKey);
+                    setInstant(statement, 2, now);
+                    setInstant(statement, 3, now);
+                    statement.setString(4, id.value());
+                    statement.setString(5, newEmail);
+                });
+                if (swapped == 0) {
+                    connection.rollback();
+                    return Optional.empty();
+                }
+                // a reset link went to the old address, which no longer speaks for this account
+                deleteAccountToken(connection, id, TokenPurpose.RESET);
+                mails.add(connection, notice);
+                return accountIn(connection, id);
+            });
+        } catch (Jdbc.DuplicateKeyException e) {
+            throw new EmailAlreadyRegisteredException();
+        }
+        if (changed.isPresent()) {
+            mails.committed();
+        }
+        return changed;
+    }
+
+    @Override
+    public boolean resetPassword(String tokenHash, AccountId id, String newHash, Instant now) {
+        return jdbc.transaction(connection -> {
+            // the token's delete locks the account's token row; the update below the account row, which a sign-in
+            // starting a session waits for (see insertSessionIfPasswordHashIs)
+            if (!deleteToken(connection, tokenHash, id, TokenPurpose.RESET)) {
+                return false;
+            }
+            Jdbc.update(connection, RESET_PASSWORD, statement -> {
+                statement.setString(1, newHash);
+                setInstant(statement, 2, now);
+                setInstant(statement, 3, now);
+                statement.setString(4, id.value());
+            });
+            Jdbc.update(connection, DELETE_SESSIONS, statement -> statement.setString(1, id.value()));
+            return true;
+        });
+    }
+
+    @Override
+    public int deleteExpiredTokens(Instant now) {
+        return jdbc.update(DELETE_EXPIRED_TOKENS, statement -> setInstant(statement, 1, now));
+    }
+
+    private static boolean lockAccount(Connection connection, AccountId id) throws SQLException {
+        return Jdbc.one(connection, LOCK_ACCOUNT, statement -> statement.setString(1, id.value()),
+                row -> row.getString(1)).isPresent();
+    }
+
+    private static void deleteAccountToken(Connection connection, AccountId id, TokenPurpose purpose)
+            throws SQLException {
+        Jdbc.update(connection, DELETE_ACCOUNT_TOKEN, statement -> {
+            statement.setString(1, id.value());
+            statement.setString(2, purpose.column);
+        });
+    }
+
+    private static boolean deleteToken(Connection connection, String tokenHash, AccountId id, TokenPurpose purpose)
+            throws SQLException {
+        return Jdbc.update(connection, DELETE_TOKEN, statement -> {
+            statement.setString(1, tokenHash);
+            statement.setString(2, id.value());
+            statement.setString(3, purpose.column);
+        }) == 1;
+    }
+
+    private static void insertToken(Connection connection, EmailTokenRecord token) throws SQLException {
+        Jdbc.update(connection, INSERT_TOKEN, statement -> {
+            statement.setString(1, token.tokenHash());
+            statement.setString(2, token.accountId().value());
+            statement.setString(3, token.purpose().column);
+            statement.setString(4, token.email());
+            setInstant(statement, 5, token.createdAt());
+            setInstant(statement, 6, token.expiresAt());
+        });
+    }
+
+    private static Optional<AccountRecord> accountIn(Connection connection, AccountId id) throws SQLException {
+        return Jdbc.one(connection, ACCOUNT_BY_ID, statement -> statement.setString(1, id.value()),
+                JdbcIdentityStore::account);
+    }
+
+    private static Instant instantOrNull(ResultSet row, String column) throws SQLException {
+        return row.getObject(column) == null ? null : getInstant(row, column);
+    }
+
     private static AccountRecord account(ResultSet row) throws SQLException {
         return new AccountRecord(new AccountId(row.getString("id")), row.getString("email"),
                 row.getString("password_hash"), row.getString("display_name"), getInstant(row, "created_at"),
-                getInstant(row, "updated_at"));
+                getInstant(row, "updated_at"), instantOrNull(row, "email_verified_at"), row.getString("pending_email"));
     }
 }

@@ -29,6 +29,11 @@ import java.util.stream.Stream;
 final class MarkdownDocs {
     /** Where the documented Quire runs; a walkthrough test puts its server's address in its place. */
     static final String DOCUMENTED_BASE = "http://localhost:8080";
+    /**
+     * Stands in a command for a token that only a mail carries (a verification or reset link's): a block with it
+     * cannot run unattended, so it may stand outside a walkthrough.
+     */
+    static final String MAILED_TOKEN = "TOKEN_FROM_THE_MAIL";
 
     /** A fence of three or more backticks with its info string's first word; it closes at as many backticks. */
     private static final Pattern FENCE = Pattern.compile("^(`{3,})\\s*([A-Za-z0-9_+-]*).*$");

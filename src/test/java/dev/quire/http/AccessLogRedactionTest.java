@@ -16,4 +16,14 @@ class AccessLogRedactionTest {
         assertThat(AccessLogFilter.redacted("token")).isEqualTo("token");
         assertThat(AccessLogFilter.redacted("token=")).isEqualTo("token=[redacted]");
     }
+
+    @Test
+    void aPasswordResetsTokenInItsPathIsRedacted() {
+        assertThat(AccessLogFilter.redactedPath("/api/password-resets/Abc_-123"))
+                .isEqualTo("/api/password-resets/[redacted]");
+        assertThat(AccessLogFilter.redactedPath("/quire/api/password-resets/Abc;x=1/more"))
+                .isEqualTo("/quire/api/password-resets/[redacted]/more");
+        assertThat(AccessLogFilter.redactedPath("/api/password-resets")).isEqualTo("/api/password-resets");
+        assertThat(AccessLogFilter.redactedPath("/api/todos/todo_1")).isEqualTo("/api/todos/todo_1");
+    }
 }

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quire.identity.IdentityStore.AccountRecord;
+import dev.quire.identity.IdentityStore.EmailTokenRecord;
+import dev.quire.identity.IdentityStore.TokenPurpose;
+import dev.quire.mail.Mail;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
 import dev.quire.shared.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +37,22 @@ abstract class IdentityStoreContract {
         return new NewAccountRecord(id, emailKey.toUpperCase(), emailKey, "$argon2id$hash", "Name", now);
     }
 
+    /** Inserts the account as sign-up does: with its first verification token and the mail that carries it. */
+    AccountRecord insert(NewAccountRecord account) {
+        return store.insertAccount(account, token(account.id(), TokenPurpose.VERIFY, account.email(), Duration.ofHours(24)),
+                new Mail(account.email(), "Confirm", "link"));
+    }
+
+    static EmailTokenRecord token(AccountId account, TokenPurpose purpose, String email, Duration ttl) {
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new EmailTokenRecord((UUID.randomUUID() + "" + UUID.randomUUID()).replace("-", ""), account, purpose,
+                email, created, created.plus(ttl));
+    }
+
+    static Mail mail(String to) {
+        return new Mail(to, "Subject", "Text with a link");
+    }
+
     String uniqueEmail() {
         return "person" + SEQUENCE.incrementAndGet() + "-" + System.nanoTime() + "@example.com";
     }
@@ -50,7 +71,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void anInsertedAccountIsFoundByIdAndByEmailKey() {
-        var inserted = store.insertAccount(newAccount(uniqueEmail()));
+        var inserted = insert(newAccount(uniqueEmail()));
 
         assertThat(store.findAccount(inserted.id())).contains(inserted);
         assertThat(store.findAccountByEmailKey(inserted.email().toLowerCase())).contains(inserted);
@@ -60,9 +81,9 @@ abstract class IdentityStoreContract {
     @Test
     void aSecondAccountWithTheSameEmailKeyIsRefused() {
         String email = uniqueEmail();
-        store.insertAccount(newAccount(email));
+        insert(newAccount(email));
 
-        assertThatThrownBy(() -> store.insertAccount(newAccount(email)))
+        assertThatThrownBy(() -> insert(newAccount(email)))
                 .isInstanceOf(EmailAlreadyRegisteredException.class);
     }
 
@@ -74,7 +95,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void renamingChangesTheNameAndTheUpdateTime() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var later = now.plusSeconds(5);
 
         var renamed = store.updateDisplayName(account.id(), "Renamed ✓", later).orElseThrow();
@@ -87,7 +108,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void aSessionIsFoundWithItsAccountButNotItsPasswordHash() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var session = started(account, now.plus(Duration.ofDays(1)));
 
         var found = store.findSession(session.id()).orElseThrow();
@@ -102,7 +123,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void aSessionStartsOnlyWhileThePasswordHashIsTheOneVerified() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var session = newSession(account.id(), now.plusSeconds(600));
 
         assertThat(store.insertSessionIfPasswordHashIs(session, "$argon2id$some-older-hash")).isFalse();
@@ -113,8 +134,8 @@ abstract class IdentityStoreContract {
 
     @Test
     void replacingThePasswordEndsEveryOtherSessionOfThatAccountOnly() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
-        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
         var kept = started(account, now.plusSeconds(600));
         var ended = started(account, now.plusSeconds(600));
         var othersSession = started(other, now.plusSeconds(600));
@@ -130,7 +151,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void aPasswordReplacementBasedOnAStaleHashChangesNothing() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var session = started(account, now.plusSeconds(600));
         var other = started(account, now.plusSeconds(600));
 
@@ -143,7 +164,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void sessionsEndOneByOneOrAllTogether() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var first = started(account, now.plusSeconds(600));
         var second = started(account, now.plusSeconds(600));
         var third = started(account, now.plusSeconds(600));
@@ -159,8 +180,8 @@ abstract class IdentityStoreContract {
 
     @Test
     void onlyExpiredSessionsArePurgedWhateverTheirAccount() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
-        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
         var expired = started(account, now.minusSeconds(1));
         var othersExpired = started(other, now.minusSeconds(1));
         var endsNow = started(account, now);
@@ -172,5 +193,174 @@ abstract class IdentityStoreContract {
         assertThat(store.findSession(othersExpired.id())).isEmpty();
         assertThat(store.findSession(endsNow.id())).isEmpty();
         assertThat(store.findSession(live.id())).isPresent();
+    }
+
+    @Test
+    void anAccountStartsUnverifiedWithItsVerificationToken() {
+        var account = newAccount(uniqueEmail());
+        var verification = token(account.id(), TokenPurpose.VERIFY, account.email(), Duration.ofHours(24));
+
+        var inserted = store.insertAccount(account, verification, mail(account.email()));
+
+        assertThat(inserted.emailVerifiedAt()).isNull();
+        assertThat(inserted.pendingEmail()).isNull();
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.VERIFY)).contains(verification);
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.RESET)).isEmpty();
+    }
+
+    @Test
+    void aRefusedSignUpLeavesNoToken() {
+        String email = uniqueEmail();
+        insert(newAccount(email));
+        var again = newAccount(email);
+        var verification = token(again.id(), TokenPurpose.VERIFY, again.email(), Duration.ofHours(24));
+
+        assertThatThrownBy(() -> store.insertAccount(again, verification, mail(email)))
+                .isInstanceOf(EmailAlreadyRegisteredException.class);
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.VERIFY)).isEmpty();
+    }
+
+    @Test
+    void aNewTokenReplacesTheAccountsTokenOfThatPurposeOnly() {
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
+        var firstReset = token(account.id(), TokenPurpose.RESET, account.email(), Duration.ofMinutes(30));
+        var othersReset = token(other.id(), TokenPurpose.RESET, other.email(), Duration.ofMinutes(30));
+        var verification = token(account.id(), TokenPurpose.VERIFY, account.email(), Duration.ofHours(24));
+        assertThat(store.replaceToken(firstReset, mail(account.email()))).isTrue();
+        assertThat(store.replaceToken(othersReset, mail(other.email()))).isTrue();
+        assertThat(store.replaceToken(verification, mail(account.email()))).isTrue();
+
+        var secondReset = token(account.id(), TokenPurpose.RESET, account.email(), Duration.ofMinutes(30));
+        assertThat(store.replaceToken(secondReset, mail(account.email()))).isTrue();
+
+        assertThat(store.findToken(firstReset.tokenHash(), TokenPurpose.RESET)).isEmpty();
+        assertThat(store.findToken(secondReset.tokenHash(), TokenPurpose.RESET)).contains(secondReset);
+        assertThat(store.findToken(othersReset.tokenHash(), TokenPurpose.RESET)).contains(othersReset);
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.VERIFY)).contains(verification);
+        var gone = new AccountId(Ids.timeOrdered(AccountId.PREFIX, 0));
+        assertThat(store.replaceToken(token(gone, TokenPurpose.RESET, "x@example.com", Duration.ofMinutes(30)),
+                mail("x@example.com"))).isFalse();
+    }
+
+    @Test
+    void aVerificationTokenVerifiesTheEmailOnce() {
+        var account = insert(newAccount(uniqueEmail()));
+        var verification = token(account.id(), TokenPurpose.VERIFY, account.email(), Duration.ofHours(24));
+        store.replaceToken(verification, mail(account.email()));
+        var later = now.plusSeconds(5);
+
+        var verified = store.verifyEmail(verification.tokenHash(), account.id(), account.email(), later).orElseThrow();
+
+        assertThat(verified.emailVerifiedAt()).isEqualTo(later);
+        assertThat(store.findAccount(account.id())).contains(verified);
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.VERIFY)).isEmpty();
+        assertThat(store.verifyEmail(verification.tokenHash(), account.id(), account.email(), later)).isEmpty();
+    }
+
+    @Test
+    void aVerificationTokenForAnotherAddressChangesNothing() {
+        var account = insert(newAccount(uniqueEmail()));
+        var verification = token(account.id(), TokenPurpose.VERIFY, account.email(), Duration.ofHours(24));
+        store.replaceToken(verification, mail(account.email()));
+
+        assertThat(store.verifyEmail(verification.tokenHash(), account.id(), "someone-else@example.com", now)).isEmpty();
+
+        assertThat(store.findAccount(account.id()).orElseThrow().emailVerifiedAt()).isNull();
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.VERIFY)).isPresent();
+    }
+
+    @Test
+    void aConfirmedChangeMovesTheAccountToTheNewAddressAndEndsItsResetToken() {
+        var account = insert(newAccount(uniqueEmail()));
+        String newEmail = uniqueEmail();
+        var verification = token(account.id(), TokenPurpose.VERIFY, newEmail, Duration.ofHours(24));
+        var reset = token(account.id(), TokenPurpose.RESET, account.email(), Duration.ofMinutes(30));
+        store.replaceToken(reset, mail(account.email()));
+        var pending = store.updatePendingEmail(account.id(), newEmail, now, verification, mail(newEmail)).orElseThrow();
+        assertThat(pending.pendingEmail()).isEqualTo(newEmail);
+        assertThat(pending.email()).isEqualTo(account.email());
+
+        var changed = store.confirmEmailChange(verification.tokenHash(), account.id(), newEmail,
+                newEmail.toLowerCase(Locale.ROOT), now, mail(account.email())).orElseThrow();
+
+        assertThat(changed.email()).isEqualTo(newEmail);
+        assertThat(changed.pendingEmail()).isNull();
+        assertThat(changed.emailVerifiedAt()).isEqualTo(now);
+        assertThat(store.findAccountByEmailKey(newEmail.toLowerCase(Locale.ROOT))).contains(changed);
+        assertThat(store.findAccountByEmailKey(account.email().toLowerCase(Locale.ROOT))).isEmpty();
+        assertThat(store.findToken(reset.tokenHash(), TokenPurpose.RESET)).isEmpty();
+        assertThat(store.confirmEmailChange(verification.tokenHash(), account.id(), newEmail,
+                newEmail.toLowerCase(Locale.ROOT), now, mail(account.email()))).isEmpty();
+    }
+
+    @Test
+    void aChangeToAnAddressTakenMeanwhileIsAConflictAndChangesNothing() {
+        var account = insert(newAccount(uniqueEmail()));
+        String newEmail = uniqueEmail();
+        var verification = token(account.id(), TokenPurpose.VERIFY, newEmail, Duration.ofHours(24));
+        store.updatePendingEmail(account.id(), newEmail, now, verification, mail(newEmail));
+        insert(newAccount(newEmail));
+
+        assertThatThrownBy(() -> store.confirmEmailChange(verification.tokenHash(), account.id(), newEmail,
+                newEmail.toLowerCase(Locale.ROOT), now, mail(account.email())))
+                .isInstanceOf(EmailAlreadyRegisteredException.class);
+
+        var unchanged = store.findAccount(account.id()).orElseThrow();
+        assertThat(unchanged.email()).isEqualTo(account.email());
+        assertThat(unchanged.pendingEmail()).isEqualTo(newEmail);
+        assertThat(store.findToken(verification.tokenHash(), TokenPurpose.VERIFY)).isPresent();
+    }
+
+    @Test
+    void aPendingChangeCanBeCalledOff() {
+        var account = insert(newAccount(uniqueEmail()));
+        String newEmail = uniqueEmail();
+        store.updatePendingEmail(account.id(), newEmail, now,
+                token(account.id(), TokenPurpose.VERIFY, newEmail, Duration.ofHours(24)), mail(newEmail));
+
+        var calledOff = store.updatePendingEmail(account.id(), null, now, null, null).orElseThrow();
+
+        assertThat(calledOff.pendingEmail()).isNull();
+        assertThat(store.updatePendingEmail(new AccountId(Ids.timeOrdered(AccountId.PREFIX, 0)), null, now, null,
+                null)).isEmpty();
+    }
+
+    @Test
+    void aResetTokenSetsThePasswordOnceAndEndsEverySession() {
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
+        var first = started(account, now.plusSeconds(600));
+        var second = started(account, now.plusSeconds(600));
+        var othersSession = started(other, now.plusSeconds(600));
+        var reset = token(account.id(), TokenPurpose.RESET, account.email(), Duration.ofMinutes(30));
+        store.replaceToken(reset, mail(account.email()));
+
+        assertThat(store.resetPassword(reset.tokenHash(), other.id(), "$argon2id$other", now)).isFalse();
+        assertThat(store.resetPassword(reset.tokenHash(), account.id(), "$argon2id$new", now)).isTrue();
+
+        var changed = store.findAccount(account.id()).orElseThrow();
+        assertThat(changed.passwordHash()).isEqualTo("$argon2id$new");
+        assertThat(changed.emailVerifiedAt()).isEqualTo(now);
+        assertThat(store.findSession(first.id())).isEmpty();
+        assertThat(store.findSession(second.id())).isEmpty();
+        assertThat(store.findSession(othersSession.id())).isPresent();
+        assertThat(store.findAccount(other.id()).orElseThrow().passwordHash()).isEqualTo(other.passwordHash());
+        assertThat(store.resetPassword(reset.tokenHash(), account.id(), "$argon2id$again", now)).isFalse();
+        assertThat(store.findAccount(account.id()).orElseThrow().passwordHash()).isEqualTo("$argon2id$new");
+    }
+
+    @Test
+    void onlyExpiredTokensArePurged() {
+        var account = insert(newAccount(uniqueEmail()));
+        var expired = token(account.id(), TokenPurpose.RESET, account.email(), Duration.ofMinutes(-1));
+        var live = token(account.id(), TokenPurpose.VERIFY, account.email(), Duration.ofMinutes(1));
+        store.replaceToken(expired, mail(account.email()));
+        store.replaceToken(live, mail(account.email()));
+
+        assertThat(store.deleteExpiredTokens(Instant.now())).isGreaterThanOrEqualTo(1);
+
+        assertThat(store.findToken(expired.tokenHash(), TokenPurpose.RESET)).isEmpty();
+        assertThat(store.findToken(live.tokenHash(), TokenPurpose.VERIFY)).isPresent();
     }
 }

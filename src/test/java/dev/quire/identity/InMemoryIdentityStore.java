@@ -1,6 +1,9 @@
 package dev.quire.identity;
 
+import dev.quire.mail.Mail;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,15 +16,25 @@ class InMemoryIdentityStore implements IdentityStore {
     private final Map<AccountId, AccountRecord> accounts = new ConcurrentHashMap<>();
     private final Map<String, AccountId> byEmailKey = new ConcurrentHashMap<>();
     private final Map<SessionId, NewSessionRecord> sessions = new ConcurrentHashMap<>();
+    private final Map<String, EmailTokenRecord> tokens = new ConcurrentHashMap<>();
+    /** The mails queued, oldest first: what the outbox table holds in the JDBC store. */
+    private final List<Mail> mails = new ArrayList<>();
+
+    synchronized List<Mail> mails() {
+        return List.copyOf(mails);
+    }
 
     @Override
-    public synchronized AccountRecord insertAccount(NewAccountRecord account) {
+    public synchronized AccountRecord insertAccount(NewAccountRecord account, EmailTokenRecord verification,
+            Mail mail) {
         if (byEmailKey.putIfAbsent(account.emailKey(), account.id()) != null) {
             throw new EmailAlreadyRegisteredException();
         }
         var record = new AccountRecord(account.id(), account.email(), account.passwordHash(), account.displayName(),
-                account.createdAt(), account.createdAt());
+                account.createdAt(), account.createdAt(), null, null);
         accounts.put(account.id(), record);
+        tokens.put(verification.tokenHash(), verification);
+        mails.add(mail);
         return record;
     }
 
@@ -38,7 +51,7 @@ class InMemoryIdentityStore implements IdentityStore {
     @Override
     public synchronized Optional<AccountRecord> updateDisplayName(AccountId id, String displayName, Instant now) {
         return Optional.ofNullable(accounts.computeIfPresent(id, (key, old) -> new AccountRecord(old.id(), old.email(),
-                old.passwordHash(), displayName, old.createdAt(), now)));
+                old.passwordHash(), displayName, old.createdAt(), now, old.emailVerifiedAt(), old.pendingEmail())));
     }
 
     @Override
@@ -48,7 +61,8 @@ class InMemoryIdentityStore implements IdentityStore {
         if (old == null || !old.passwordHash().equals(expectedHash)) {
             return false;
         }
-        accounts.put(id, new AccountRecord(old.id(), old.email(), newHash, old.displayName(), old.createdAt(), now));
+        accounts.put(id, new AccountRecord(old.id(), old.email(), newHash, old.displayName(), old.createdAt(), now,
+                old.emailVerifiedAt(), old.pendingEmail()));
         sessions.values().removeIf(session -> session.accountId().equals(id) && !session.id().equals(keep));
         return true;
     }
@@ -68,7 +82,8 @@ class InMemoryIdentityStore implements IdentityStore {
         return Optional.ofNullable(sessions.get(id)).map(session -> {
             var account = accounts.get(session.accountId());
             return new SessionWithAccountRecord(session.id(), session.secretHash(), session.createdAt(),
-                    session.expiresAt(), account.id(), account.email(), account.displayName(), account.createdAt());
+                    session.expiresAt(), account.id(), account.email(), account.displayName(), account.createdAt(),
+                    account.emailVerifiedAt(), account.pendingEmail());
         });
     }
 
@@ -87,5 +102,101 @@ class InMemoryIdentityStore implements IdentityStore {
         int before = sessions.size();
         sessions.values().removeIf(session -> !session.expiresAt().isAfter(now));
         return before - sessions.size();
+    }
+
+    @Override
+    public synchronized boolean replaceToken(EmailTokenRecord token, Mail mail) {
+        if (!accounts.containsKey(token.accountId())) {
+            return false;
+        }
+        removeToken(token.accountId(), token.purpose());
+        tokens.put(token.tokenHash(), token);
+        mails.add(mail);
+        return true;
+    }
+
+    @Override
+    public Optional<EmailTokenRecord> findToken(String tokenHash, TokenPurpose purpose) {
+        return Optional.ofNullable(tokens.get(tokenHash)).filter(token -> token.purpose() == purpose);
+    }
+
+    @Override
+    public synchronized Optional<AccountRecord> updatePendingEmail(AccountId id, String pendingEmail, Instant now,
+            EmailTokenRecord token, Mail mail) {
+        var old = accounts.get(id);
+        if (old == null) {
+            return Optional.empty();
+        }
+        var changed = new AccountRecord(old.id(), old.email(), old.passwordHash(), old.displayName(), old.createdAt(),
+                now, old.emailVerifiedAt(), pendingEmail);
+        accounts.put(id, changed);
+        if (pendingEmail != null) {
+            removeToken(id, TokenPurpose.VERIFY);
+            tokens.put(token.tokenHash(), token);
+            mails.add(mail);
+        }
+        return Optional.of(changed);
+    }
+
+    @Override
+    public synchronized Optional<AccountRecord> verifyEmail(String tokenHash, AccountId id, String email, Instant now) {
+        var token = tokens.get(tokenHash);
+        var old = accounts.get(id);
+        if (token == null || token.purpose() != TokenPurpose.VERIFY || !token.accountId().equals(id) || old == null
+                || !old.email().equals(email)) {
+            return Optional.empty();
+        }
+        tokens.remove(tokenHash);
+        var changed = new AccountRecord(old.id(), old.email(), old.passwordHash(), old.displayName(), old.createdAt(),
+                now, now, old.pendingEmail());
+        accounts.put(id, changed);
+        return Optional.of(changed);
+    }
+
+    @Override
+    public synchronized Optional<AccountRecord> confirmEmailChange(String tokenHash, AccountId id, String newEmail,
+            String newEmailKey, Instant now, Mail notice) {
+        var token = tokens.get(tokenHash);
+        var old = accounts.get(id);
+        if (token == null || token.purpose() != TokenPurpose.VERIFY || !token.accountId().equals(id) || old == null
+                || !newEmail.equals(old.pendingEmail())) {
+            return Optional.empty();
+        }
+        if (byEmailKey.putIfAbsent(newEmailKey, id) != null) {
+            throw new EmailAlreadyRegisteredException();
+        }
+        byEmailKey.remove(old.email().toLowerCase(java.util.Locale.ROOT), id);
+        tokens.remove(tokenHash);
+        removeToken(id, TokenPurpose.RESET);
+        var changed = new AccountRecord(old.id(), newEmail, old.passwordHash(), old.displayName(), old.createdAt(),
+                now, now, null);
+        accounts.put(id, changed);
+        mails.add(notice);
+        return Optional.of(changed);
+    }
+
+    @Override
+    public synchronized boolean resetPassword(String tokenHash, AccountId id, String newHash, Instant now) {
+        var token = tokens.get(tokenHash);
+        var old = accounts.get(id);
+        if (token == null || token.purpose() != TokenPurpose.RESET || !token.accountId().equals(id) || old == null) {
+            return false;
+        }
+        tokens.remove(tokenHash);
+        accounts.put(id, new AccountRecord(old.id(), old.email(), newHash, old.displayName(), old.createdAt(), now,
+                old.emailVerifiedAt() == null ? now : old.emailVerifiedAt(), old.pendingEmail()));
+        deleteSessions(id);
+        return true;
+    }
+
+    @Override
+    public int deleteExpiredTokens(Instant now) {
+        int before = tokens.size();
+        tokens.values().removeIf(token -> !token.expiresAt().isAfter(now));
+        return before - tokens.size();
+    }
+
+    private void removeToken(AccountId id, TokenPurpose purpose) {
+        tokens.values().removeIf(token -> token.accountId().equals(id) && token.purpose() == purpose);
     }
 }

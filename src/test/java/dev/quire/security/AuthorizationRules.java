@@ -43,6 +43,8 @@ final class AuthorizationRules {
     private static final String SIGN_UP_AS_A = "{\"email\":\"{EMAIL}\",\"password\":\"long enough pass\","
             + "\"displayName\":\"Impostor\"}";
     private static final String SIGN_IN_AS_A = "{\"email\":\"{email}\",\"password\":\"a guess at A's password\"}";
+    /** Shaped like a mailed token (43 base64url characters), but never mailed to anyone. */
+    private static final String MADE_UP_TOKEN = "B-guesses-a-token-B-guesses-a-token-B-guess";
     private static final String TODO = "{\"title\":\"B was here\",\"completed\":false}";
     private static final String BOOK = "{\"title\":\"B was here\",\"author\":\"B\"}";
 
@@ -66,6 +68,16 @@ final class AuthorizationRules {
             new Rule("PUT /api/accounts/me/password", Scope.OWN, "/api/accounts/me/password",
                     "{\"currentPassword\":\"" + BadInputCatalogue.PASSWORD + "\",\"newPassword\":\"B's new passphrase\"}",
                     204, 401, "changes B's password and ends B's other sessions, never A's"),
+            new Rule("POST /api/accounts/me/verification", Scope.OWN, "/api/accounts/me/verification", null, 202, 401,
+                    "mails B's verification link to B's address; no route names another account's"),
+            new Rule("POST /api/email-verifications", Scope.PUBLIC, "/api/email-verifications",
+                    "{\"token\":\"" + MADE_UP_TOKEN + "\"}", 422, 422,
+                    "the token is the proof: only the holder of a link mailed to A verifies A's address"),
+            new Rule("POST /api/password-resets", Scope.PUBLIC, "/api/password-resets", "{\"email\":\"{EMAIL}\"}", 202,
+                    202, "asking for A's reset mails the link to A's address, never to the caller"),
+            new Rule("POST /api/password-resets/{token}", Scope.PUBLIC, "/api/password-resets/" + MADE_UP_TOKEN,
+                    "{\"password\":\"B's chosen passphrase\"}", 422, 422,
+                    "setting A's password takes the token mailed to A"),
             new Rule("GET /api/accounts/{id}", Scope.OBJECT, "/api/accounts/{account}", null, 404, 401,
                     "another account's profile is private: 404, as for an id that does not exist"),
             new Rule("GET /api/sessions/me", Scope.OWN, "/api/sessions/me", null, 200, 401,

@@ -49,6 +49,7 @@ final class BadInputCatalogue {
     static List<Row> rows() {
         var rows = new ArrayList<Row>();
         accounts(rows);
+        mailedLinks(rows);
         sessions(rows);
         todos(rows);
         books(rows);
@@ -123,8 +124,17 @@ final class BadInputCatalogue {
         t.container("account id ..%2f", 400, get("/api/accounts/..%2f").signedIn());
         t.app("rename: displayName null", 422, patch("/api/accounts/me").signedIn().json("{\"displayName\":null}"));
         t.app("rename: displayName 123", 422, patch("/api/accounts/me").signedIn().json("{\"displayName\":123}"));
-        t.app("rename: mass-assigned email", 422, patch("/api/accounts/me").signedIn()
-                .json("{\"email\":\"evil@example.com\"}"));
+        t.app("email change without currentPassword", 422, patch("/api/accounts/me").signedIn()
+                .json("{\"email\":\"evil@example.com\"}"), "currentPassword");
+        t.app("email change: wrong currentPassword", 422, patch("/api/accounts/me").signedIn()
+                .json("{\"email\":\"evil@example.com\",\"currentPassword\":\"not the password\"}"), "currentPassword");
+        t.app("email change: currentPassword of 10,000 characters", 422, patch("/api/accounts/me").signedIn()
+                .json("{\"email\":\"evil@example.com\",\"currentPassword\":\"" + "p".repeat(10_000) + "\"}"),
+                "currentPassword");
+        t.app("email change: no address", 422, patch("/api/accounts/me").signedIn()
+                .json("{\"email\":\"no-at-sign\",\"currentPassword\":\"" + PASSWORD + "\"}"), "email");
+        t.app("email change: email null", 422, patch("/api/accounts/me").signedIn()
+                .json("{\"email\":null,\"currentPassword\":\"" + PASSWORD + "\"}"), "email");
         t.app("rename: mass-assigned passwordHash", 422, patch("/api/accounts/me").signedIn()
                 .json("{\"passwordHash\":\"x\"}"));
         t.app("rename: array instead of patch", 400, patch("/api/accounts/me").signedIn().json("[]"));
@@ -148,6 +158,44 @@ final class BadInputCatalogue {
                 .header("Authorization", "Bearer {tamperedToken}"));
         t.app("A's session id without its secret", 401, get("/api/accounts/me")
                 .header("Authorization", "Bearer {sessionId}"));
+    }
+
+    /** Email verification and password reset: the routes a mailed link's token opens, and asking for a reset. */
+    private static void mailedLinks(List<Row> rows) {
+        var t = new Table(rows, "mailed links");
+        String verify = "/api/email-verifications";
+        String resets = "/api/password-resets";
+        String madeUp = resets + "/" + "t".repeat(43);
+        t.app("verification resend: no session", 401, post("/api/accounts/me/verification"));
+        t.app("verify: unknown token", 422, post(verify).json("{\"token\":\"" + "t".repeat(43) + "\"}"), "token");
+        t.app("verify: token of 10,000 characters", 422, post(verify).json("{\"token\":\"" + "t".repeat(10_000)
+                + "\"}"), "token");
+        t.app("verify: token null", 422, post(verify).json("{\"token\":null}"), "token");
+        t.app("verify: A's session token", 422, post(verify).json("{\"token\":\"{token}\"}"), "token");
+        t.app("verify: empty body", 400, post(verify).json(""));
+        t.app("verify: array instead of object", 400, post(verify).json("[]"));
+        t.app("verify: mass-assigned accountId", 422, post(verify).json("{\"token\":\"t\",\"accountId\":\"{account}\"}"),
+                "accountId");
+        t.app("verify: Content-Type text/plain", 415, post(verify).header("Content-Type", "text/plain").body("t"));
+        t.app("verify: GET", 405, get(verify));
+        t.app("reset request: no email", 422, post(resets).json("{}"), "email");
+        t.app("reset request: email 123", 422, post(resets).json("{\"email\":123}"), "email");
+        t.app("reset request: email of 10,000 characters", 422, post(resets).json("{\"email\":\"" + "e".repeat(10_000)
+                + "@example.com\"}"), "email");
+        t.app("reset request: unterminated object", 400, post(resets).json("{\"email\":"));
+        t.app("reset request: mass-assigned password", 422, post(resets).json("{\"email\":\"{email}\","
+                + "\"password\":\"take over please\"}"), "password");
+        t.app("reset request: GET", 405, get(resets));
+        t.app("reset: unknown token", 422, post(madeUp).json("{\"password\":\"a brand new passphrase\"}"), "token");
+        t.app("reset: unknown token and no password", 422, post(madeUp).json("{}"), "token");
+        t.app("reset: token of 1,000 characters", 422, post(resets + "/" + "t".repeat(1000))
+                .json("{\"password\":\"a brand new passphrase\"}"), "token");
+        t.app("reset: A's session token", 422, post(resets + "/{token}")
+                .json("{\"password\":\"a brand new passphrase\"}"), "token");
+        t.app("reset: empty body", 400, post(madeUp).json(""));
+        t.app("reset: password as true", 422, post(madeUp).json("{\"password\":true}"));
+        t.app("reset: GET", 405, get(madeUp));
+        t.container("reset: token %00", 400, post(resets + "/%00").json("{\"password\":\"a brand new passphrase\"}"));
     }
 
     private static void sessions(List<Row> rows) {

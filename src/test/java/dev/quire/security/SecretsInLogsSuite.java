@@ -7,18 +7,22 @@ import dev.quire.support.Identities;
 import dev.quire.support.StdoutCapture;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
+import dev.quire.support.TestSmtp;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * token, bodies that fail validation with the password in them, a password change, sign-out. Then every line
  * logged since the server started is searched for each secret: the passwords, the token and its secret half, every
  * Authorization value sent, the metrics token, the database password, and the token hash and password hash as the
- * database holds them. Runs once per database.
+ * database holds them, and the tokens of the mailed links (a verification, a password reset whose token travels
+ * in its path). Runs once per database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SecretsInLogsSuite {
@@ -43,6 +48,7 @@ abstract class SecretsInLogsSuite {
     private final StdoutCapture capture = StdoutCapture.install();
     private TestDatabase database;
     private TestServer server;
+    private TestSmtp smtp;
     private Http http;
     private int mark;
 
@@ -52,7 +58,11 @@ abstract class SecretsInLogsSuite {
     void startServer() {
         mark = capture.mark();
         database = database();
-        server = TestServer.builder(database)
+        // mails go to an SMTP server: without one, Quire writes each mail, link and all, to its log on purpose
+        smtp = TestSmtp.start();
+        var builder = TestServer.builder(database);
+        smtp.settings().forEach(builder::setting);
+        server = builder
                 .setting("QUIRE_METRICS_TOKEN", metricsToken)
                 .setting("QUIRE_DB_PASSWORD", databasePassword)
                 .setting("QUIRE_RATE_LIMIT", "0")
@@ -64,6 +74,7 @@ abstract class SecretsInLogsSuite {
     @AfterAll
     void stopServer() {
         server.close();
+        smtp.close();
     }
 
     @Test
@@ -148,7 +159,28 @@ abstract class SecretsInLogsSuite {
         var signOut = expect(204, http.request("DELETE", "/api/sessions/me").header("Authorization", bearer).send());
         responses.add(signOut);
         responses.add(expect(401, http.request("GET", "/api/sessions/me").header("Authorization", bearer).send()));
-        capture.awaitAccessLines(mark, signOut.requestId());
+
+        // the mailed links: a verification and a password reset, the reset's token in its path
+        String verification = tokenFromMail(email, "verify");
+        secrets.put("verification token", verification);
+        responses.add(expect(204, http.request("POST", "/api/email-verifications")
+                .json("{\"token\":\"" + verification + "\"}").send()));
+        responses.add(expect(422, http.request("POST", "/api/email-verifications")
+                .json("{\"token\":\"" + verification + "\"}").send()));
+        responses.add(expect(202, http.request("POST", "/api/password-resets").json("{\"email\":\"" + email + "\"}")
+                .send()));
+        String reset = tokenFromMail(email, "reset");
+        String resetPassword = "reset-" + random();
+        secrets.put("reset token", reset);
+        secrets.put("password set by a reset", resetPassword);
+        responses.add(expect(422, http.request("POST", "/api/password-resets/" + reset)
+                .json("{\"password\":\"password1\"}").send()));
+        responses.add(expect(204, http.request("POST", "/api/password-resets/" + reset)
+                .json("{\"password\":\"" + resetPassword + "\"}").send()));
+        var last = expect(422, http.request("POST", "/api/password-resets/" + reset)
+                .json("{\"password\":\"" + resetPassword + "\"}").send());
+        responses.add(last);
+        capture.awaitAccessLines(mark, last.requestId());
 
         var lines = capture.linesSince(mark);
         assertThat(lines).as("the flow was logged").hasSizeGreaterThan(responses.size());
@@ -161,12 +193,28 @@ abstract class SecretsInLogsSuite {
         for (var response : responses) {
             String whole = response.raw().headers().map() + " " + response.body();
             for (String what : List.of("password", "wrong password", "password in an invalid body", "new password",
-                    "token hash", "password hash", "metrics token", "database password", "tampered token")) {
+                    "token hash", "password hash", "metrics token", "database password", "tampered token",
+                    "verification token", "reset token", "password set by a reset")) {
                 assertThat(whole).as(response + " holds the " + what).doesNotContain(secrets.get(what));
             }
         }
         assertThat(signIn.body()).as("the one response that carries the token").contains(token)
                 .doesNotContain(password, secrets.get("password hash"), secrets.get("token hash"));
+    }
+
+    /** The token of the link in the last mail of this kind ("verify" or "reset") sent to {@code to}. */
+    private String tokenFromMail(String to, String kind) throws InterruptedException {
+        var link = Pattern.compile("/#/" + kind + "\\?token=([A-Za-z0-9_-]{43})");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            var found = smtp.receivedFor(to).stream().map(mail -> link.matcher(mail.text())).filter(Matcher::find)
+                    .map(matcher -> matcher.group(1)).reduce((first, second) -> second);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no " + kind + " mail for " + to);
     }
 
     private static Http.Response expect(int status, Http.Response response) {

@@ -79,6 +79,7 @@ public final class TestServer implements AutoCloseable {
             // tested on servers of their own
             settings.put("QUIRE_RATE_LIMIT", "0");
             settings.put("QUIRE_SIGNUP_LIMIT", "100000");
+            settings.put("QUIRE_MAIL_LIMIT", "100000");
             settings.putAll(database.settings());
         }
 
