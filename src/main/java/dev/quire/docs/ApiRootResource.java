@@ -1,6 +1,7 @@
 package dev.quire.docs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.quire.rest.KeyScope;
 import dev.quire.rest.Links;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,7 @@ public final class ApiRootResource {
         this.version = version;
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     public ApiRoot root(@Context HttpServletRequest request) {
         var links = Links.from(request)
