@@ -10,10 +10,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * One signed-in account and one of each thing it can own, made through the public API: a todo, a book (with an
- * ISBN) and its own review of that book. Tests aim hostile requests at these through the placeholders of
+ * ISBN), its own review of that book, and an API key. Tests aim hostile requests at these through the placeholders of
  * {@link #fill}.
  */
-record Belongings(Identities.Caller caller, String sessionId, String todoId, String bookId, String reviewId) {
+record Belongings(Identities.Caller caller, String sessionId, String todoId, String bookId, String reviewId,
+                  String keyId) {
     static final String ISBN = "978-0-306-40615-7";
 
     static Belongings make(Http http, Identities identities, String name) {
@@ -27,8 +28,10 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
         String bookId = book.json().path("id").asText();
         var review = created(http.request("POST", "/api/books/" + bookId + "/reviews")
                 .header("Authorization", caller.bearer()).json("{\"rating\":4,\"text\":\"My own book.\"}"), 201);
+        var key = created(http.request("POST", "/api/keys").header("Authorization", caller.bearer())
+                .json("{\"name\":\"" + name + "'s key\",\"scopes\":[\"todos:read\"]}"), 201);
         return new Belongings(caller, session.json().path("id").asText(), todo.json().path("id").asText(), bookId,
-                review.json().path("id").asText());
+                review.json().path("id").asText(), key.json().path("id").asText());
     }
 
     private static Http.Response created(Http.Request request, int status) {
@@ -44,7 +47,9 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
         return token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
     }
 
-    /** Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}. */
+    /**
+     * Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}, {key}.
+     */
     UnaryOperator<String> fill() {
         var values = Map.of(
                 "{token}", caller.token(),
@@ -55,7 +60,8 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
                 "{EMAIL}", caller.email().toUpperCase(Locale.ROOT),
                 "{todo}", todoId,
                 "{book}", bookId,
-                "{review}", reviewId);
+                "{review}", reviewId,
+                "{key}", keyId);
         return text -> {
             String filled = text;
             for (var entry : values.entrySet()) {
