@@ -440,6 +440,42 @@ abstract class AuthorizationMatrixSuite {
         }
     }
 
+    /**
+     * A session ended from another one ({@code DELETE /api/sessions/{id}}) and a revoked API key end their open
+     * streams at the next heartbeat, like a sign-out; and the key opens none afterwards.
+     */
+    @Test
+    @Order(4)
+    void aSessionEndedByIdAndARevokedKeyEndTheirStreams() {
+        var d = identities.newCaller("Stream-D");
+        var elsewhere = identities.signIn(d.email(), Identities.PASSWORD);
+        assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(201);
+        String other = "Bearer " + elsewhere.json().path("token").asText();
+        try (var ended = openStream("/api/todos/events", other)) {
+            assertThat(ended.status()).isEqualTo(200);
+            awaitConnected(ended);
+            var deleted = http.request("DELETE", "/api/sessions/" + elsewhere.json().path("id").asText())
+                    .header("Authorization", d.bearer()).send();
+            assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+            assertThat(ended.awaitEnd(HEARTBEAT.multipliedBy(10))).as("the stream of a session ended by its id")
+                    .isTrue();
+        }
+
+        var key = succeeded(http.request("POST", "/api/keys").header("Authorization", d.bearer())
+                .json("{\"name\":\"stream reader\",\"scopes\":[\"todos:read\"]}"));
+        String bearer = "Bearer " + key.path("secret").asText();
+        try (var revoked = openStream("/api/todos/events", bearer)) {
+            assertThat(revoked.status()).isEqualTo(200);
+            awaitConnected(revoked);
+            assertThat(http.request("DELETE", "/api/keys/" + key.path("id").asText())
+                    .header("Authorization", d.bearer()).send().status()).isEqualTo(204);
+            assertThat(revoked.awaitEnd(HEARTBEAT.multipliedBy(10))).as("the stream of a revoked key").isTrue();
+        }
+        try (var refused = openStream("/api/todos/events", bearer)) {
+            assertThat(refused.status()).as("a revoked key opens no stream").isEqualTo(401);
+        }
+    }
+
     private boolean isEventStream(Rule rule) {
         return served.routes().stream().anyMatch(route -> rule.route().equals(route.method() + " " + route.path())
                 && RouteRecorder.isEventStream(route));
