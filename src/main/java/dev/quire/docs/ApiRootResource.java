@@ -27,6 +27,7 @@ public final class ApiRootResource {
                 .add("self", "/api")
                 .add("accounts", "/api/accounts")
                 .add("sessions", "/api/sessions")
+                .add("keys", "/api/keys")
                 .add("todos", "/api/todos")
                 .add("books", "/api/books")
                 .add("health-live", "/health/live")
