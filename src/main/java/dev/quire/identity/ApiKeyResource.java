@@ -71,7 +71,8 @@ public final class ApiKeyResource {
         return Links.from(request).add("self", "/api/keys/" + key.id());
     }
 
-    public record NewKeyRequest(String name, List<String> scopes, Instant expiresAt) {}
+    /** {@code expiresAt} as text: the service parses it, so that a number (epoch seconds) is refused, not guessed. */
+    public record NewKeyRequest(String name, List<String> scopes, String expiresAt) {}
 
     public record KeyResponse(String id, String name, String prefix, List<String> scopes, Instant createdAt,
                               Instant lastUsedAt, Instant expiresAt, @JsonProperty("_links") Links links) {

@@ -19,6 +19,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -327,8 +329,16 @@ public final class IdentityService {
             }
         }
         Instant now = now();
-        if (input.expiresAt() != null && !input.expiresAt().isAfter(now)) {
-            errors.add(new FieldError("expiresAt", "must be in the future"));
+        Instant expiresAt = null;
+        if (input.expiresAt() != null) {
+            try {
+                expiresAt = OffsetDateTime.parse(input.expiresAt()).toInstant().truncatedTo(ChronoUnit.MILLIS);
+                if (!expiresAt.isAfter(now)) {
+                    errors.add(new FieldError("expiresAt", "must be in the future"));
+                }
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError("expiresAt", "must be an RFC 3339 timestamp such as 2027-01-31T00:00:00Z"));
+            }
         }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
@@ -337,7 +347,6 @@ public final class IdentityService {
         random.nextBytes(secret);
         String key = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         var id = new ApiKeyId(Ids.timeOrdered(ApiKeyId.PREFIX, now.toEpochMilli()));
-        Instant expiresAt = input.expiresAt() == null ? null : input.expiresAt().truncatedTo(ChronoUnit.MILLIS);
         var record = new NewApiKeyRecord(id, caller.accountId(), name,
                 key.substring(0, KEY_PREFIX.length() + KEY_SECRET_SHOWN), sha256(key), scopes, now, expiresAt);
         store.insertApiKey(record);

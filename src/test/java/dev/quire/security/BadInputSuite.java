@@ -88,7 +88,7 @@ abstract class BadInputSuite {
                 Collectors.counting()));
 
         assertThat(rows).hasSizeGreaterThanOrEqualTo(100);
-        assertThat(perFamily.keySet()).containsExactly("accounts", "books", "reviews", "sessions", "todos");
+        assertThat(perFamily.keySet()).containsExactly("accounts", "books", "keys", "reviews", "sessions", "todos");
         perFamily.forEach((family, count) -> assertThat(count).as(family).isGreaterThanOrEqualTo(20));
     }
 

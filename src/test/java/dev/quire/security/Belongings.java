@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * {@link #fill}.
  */
 record Belongings(Identities.Caller caller, String sessionId, String todoId, String bookId, String reviewId,
-                  String keyId) {
+                  String keyId, String apiKey) {
     static final String ISBN = "978-0-306-40615-7";
 
     static Belongings make(Http http, Identities identities, String name) {
@@ -31,7 +31,8 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
         var key = created(http.request("POST", "/api/keys").header("Authorization", caller.bearer())
                 .json("{\"name\":\"" + name + "'s key\",\"scopes\":[\"todos:read\"]}"), 201);
         return new Belongings(caller, session.json().path("id").asText(), todo.json().path("id").asText(), bookId,
-                review.json().path("id").asText(), key.json().path("id").asText());
+                review.json().path("id").asText(), key.json().path("id").asText(),
+                key.json().path("secret").asText());
     }
 
     private static Http.Response created(Http.Request request, int status) {
@@ -48,20 +49,22 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
     }
 
     /**
-     * Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}, {key}.
+     * Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}, {key}
+     * (the id of A's todos:read API key) and {apiKey} (the key itself).
      */
     UnaryOperator<String> fill() {
-        var values = Map.of(
-                "{token}", caller.token(),
-                "{tamperedToken}", tamperedToken(),
-                "{sessionId}", sessionId,
-                "{account}", caller.accountId(),
-                "{email}", caller.email(),
-                "{EMAIL}", caller.email().toUpperCase(Locale.ROOT),
-                "{todo}", todoId,
-                "{book}", bookId,
-                "{review}", reviewId,
-                "{key}", keyId);
+        var values = Map.ofEntries(
+                Map.entry("{token}", caller.token()),
+                Map.entry("{tamperedToken}", tamperedToken()),
+                Map.entry("{sessionId}", sessionId),
+                Map.entry("{account}", caller.accountId()),
+                Map.entry("{email}", caller.email()),
+                Map.entry("{EMAIL}", caller.email().toUpperCase(Locale.ROOT)),
+                Map.entry("{todo}", todoId),
+                Map.entry("{book}", bookId),
+                Map.entry("{review}", reviewId),
+                Map.entry("{key}", keyId),
+                Map.entry("{apiKey}", apiKey));
         return text -> {
             String filled = text;
             for (var entry : values.entrySet()) {
