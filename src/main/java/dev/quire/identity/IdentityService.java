@@ -316,6 +316,8 @@ public final class IdentityService {
             errors.add(new FieldError("scopes", "is required"));
         } else if (input.scopes().isEmpty()) {
             errors.add(new FieldError("scopes", "must name at least one scope: " + ApiScope.NAMES));
+        } else if (input.scopes().size() > ApiScope.values().length) {
+            errors.add(new FieldError("scopes", "must name at most " + ApiScope.values().length + " scopes, each once"));
         } else {
             for (String text : input.scopes()) {
                 var scope = text == null ? null : ApiScope.parse(text).orElse(null);

@@ -84,7 +84,7 @@ interface IdentityStore {
     /** @return how many sessions, of any account, had expired by {@code now} and were deleted */
     int deleteExpiredSessions(Instant now);
 
-    /** The account's sessions that have not expired by {@code now}, the most recently started first. */
+    /** The account's sessions that have not expired by {@code now}, the most recently started first; 1,000 at most. */
     List<SessionDetailsRecord> listSessions(AccountId accountId, Instant now);
 
     /** Ends the session only if it is {@code accountId}'s. @return whether it was (and is now ended) */
@@ -103,7 +103,7 @@ interface IdentityStore {
 
     void insertApiKey(NewApiKeyRecord key);
 
-    /** The account's keys, expired ones included, the newest first. */
+    /** The account's keys, expired ones included, the newest first; 1,000 at most. */
     List<ApiKeyRecord> listApiKeys(AccountId accountId);
 
     Optional<ApiKeyRecord> findApiKey(ApiKeyId id);

@@ -46,7 +46,8 @@ final class JdbcIdentityStore implements IdentityStore {
     private static final String DELETE_EXPIRED_SESSIONS = "delete from sessions where expires_at <= ?";
     private static final String LIST_SESSIONS = """
             select id, created_at, last_used_at, expires_at, user_agent, client_address from sessions
-            where account_id = ? and expires_at > ? order by created_at desc, id desc""";
+            where account_id = ? and expires_at > ? order by created_at desc, id desc
+            fetch first 1000 rows only""";
     private static final String DELETE_OWN_SESSION = "delete from sessions where account_id = ? and id = ?";
     private static final String TOUCH_SESSION =
             "update sessions set last_used_at = ? where id = ? and last_used_at < ?";
@@ -56,7 +57,8 @@ final class JdbcIdentityStore implements IdentityStore {
             insert into api_keys (id, account_id, name, prefix, secret_hash, scopes, created_at, expires_at)
             values (?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String LIST_KEYS =
-            "select " + KEY_COLUMNS + " from api_keys k where k.account_id = ? order by k.created_at desc, k.id desc";
+            "select " + KEY_COLUMNS + " from api_keys k where k.account_id = ? order by k.created_at desc, k.id desc"
+                    + " fetch first 1000 rows only";
     private static final String KEY_BY_ID = "select " + KEY_COLUMNS + " from api_keys k where k.id = ?";
     private static final String KEY_BY_SECRET_HASH = "select " + KEY_COLUMNS + """
             , a.email, a.display_name, a.created_at as account_created_at

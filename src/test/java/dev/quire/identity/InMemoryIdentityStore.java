@@ -104,6 +104,7 @@ class InMemoryIdentityStore implements IdentityStore {
                 .map(session -> new SessionDetailsRecord(session.id(), session.createdAt(),
                         sessionsLastUsed.get(session.id()), session.expiresAt(), session.userAgent(),
                         session.clientAddress()))
+                .limit(1000)
                 .toList();
     }
 
@@ -144,6 +145,7 @@ class InMemoryIdentityStore implements IdentityStore {
         return keys.values().stream().filter(key -> key.accountId().equals(accountId))
                 .sorted(Comparator.comparing(ApiKeyRecord::createdAt).thenComparing(key -> key.id().value())
                         .reversed())
+                .limit(1000)
                 .toList();
     }
 

@@ -226,6 +226,9 @@ final class BadInputCatalogue {
                 .json("{\"name\":\"k\",\"scopes\":[\"TODOS:READ\"]}"), "TODOS:READ");
         t.app("create: wildcard scope", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[\"*\"]}"),
                 "scopes");
+        t.app("create: six scopes (one twice)", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":"
+                + "[\"todos:read\",\"todos:write\",\"books:write\",\"reviews:write\",\"account:read\",\"todos:read\"]}"),
+                "at most 5");
         t.app("create: no scopes", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[]}"), "scopes");
         t.app("create: scopes null", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":null}"), "scopes");
         t.app("create: a null scope", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[null]}"),
