@@ -1,10 +1,13 @@
-// The signed-in account: its display name, its password, and signing out here or everywhere.
+// The signed-in account: its display name, its password, its sessions and API keys (sessions.js, keys.js), and
+// signing out here or everywhere.
 import {ApiError, call, link} from './api.js';
 import * as session from './session.js';
 import {field, h, onSubmit} from './dom.js';
 import {attempt, flash, outcomeBox, say, sayError} from './ui.js';
 import {signInLink, signUpLink} from './signin.js';
 import {emailSection} from './verify.js';
+import {sessionsSection} from './sessions.js';
+import {keysSection} from './keys.js';
 
 const MERGE_PATCH = 'application/merge-patch+json';
 
@@ -20,6 +23,8 @@ export async function renderAccount(view) {
         h('p', {}, 'Signed in as ', h('strong', {class: 'account-name'}, me.displayName), ` (${me.email}).`),
         h('div', {class: 'columns'}, nameForm(), passwordForm()),
         emailSection(href),
+        sessionsSection(),
+        keysSection(),
         signOutSection());
 
     function nameForm() {

@@ -30,7 +30,9 @@ import dev.quire.http.RequestIdFilter;
 import dev.quire.http.SecurityHeadersFilter;
 import dev.quire.http.WebRootFilter;
 import dev.quire.idempotency.IdempotencyService;
+import dev.quire.identity.ApiKeyResource;
 import dev.quire.identity.IdentityResource;
+import dev.quire.identity.KeyScopeFilter;
 import dev.quire.identity.IdentityService;
 import dev.quire.identity.IdentitySettings.HashCost;
 import dev.quire.identity.IdentitySettings;
@@ -183,6 +185,8 @@ public final class AppBootstrap implements ServletContextListener {
                 new HealthResource(databaseProbe),
                 new IdentityResource(identity),
                 new SignedInFilter(),
+                new KeyScopeFilter(),
+                new ApiKeyResource(identity),
                 new TodoResource(TodoService.withJdbc(jdbc, outbox)),
                 new BookResource(books),
                 new OpenApiResource(version, context.getContextPath()),

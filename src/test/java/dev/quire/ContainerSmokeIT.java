@@ -73,6 +73,7 @@ class ContainerSmokeIT {
         expected.put("self", "/api");
         expected.put("accounts", "/api/accounts");
         expected.put("sessions", "/api/sessions");
+        expected.put("keys", "/api/keys");
         expected.put("todos", "/api/todos");
         expected.put("books", "/api/books");
         expected.put("health-live", "/health/live");

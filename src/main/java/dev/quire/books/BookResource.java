@@ -7,6 +7,7 @@ import dev.quire.identity.SignedIn;
 import dev.quire.rest.EntityTags;
 import dev.quire.rest.Idempotent;
 import dev.quire.rest.Json;
+import dev.quire.rest.KeyScope;
 import dev.quire.rest.Links;
 import dev.quire.rest.MergePatch;
 import dev.quire.rest.QueryParameters;
@@ -57,6 +58,7 @@ public final class BookResource {
         this.books = books;
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     @TakesQuery
     public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
@@ -68,6 +70,7 @@ public final class BookResource {
                 links)).header("Link", linkHeader(links)).build();
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     @Path("{id}")
     public Response get(@Context HttpServletRequest request, @PathParam("id") String id) {
@@ -84,32 +87,35 @@ public final class BookResource {
     }
 
     @SignedIn
+    @KeyScope(KeyScope.BOOKS_WRITE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Idempotent
     public Response create(@Context HttpServletRequest request, BookRequest body) {
-        var book = books.create(Authenticated.session(request).accountId(), body.input());
+        var book = books.create(Authenticated.account(request).id(), body.input());
         var response = BookResponse.from(book, request);
         return Response.created(URI.create(response.links().href("self")))
                 .header(HttpHeaders.ETAG, EntityTags.of(book.version())).entity(response).build();
     }
 
     @SignedIn
+    @KeyScope(KeyScope.BOOKS_WRITE)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
     public Response replace(@Context HttpServletRequest request, @PathParam("id") String id, JsonNode body) {
-        var book = books.replace(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request),
+        var book = books.replace(Authenticated.account(request).id(), id, EntityTags.preconditions(request),
                 () -> Json.read(body, BookRequest.class).input());
         return changed(book, request);
     }
 
     @SignedIn
+    @KeyScope(KeyScope.BOOKS_WRITE)
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
     public Response patch(@Context HttpServletRequest request, @PathParam("id") String id, JsonNode body) {
-        var book = books.patch(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request),
+        var book = books.patch(Authenticated.account(request).id(), id, EntityTags.preconditions(request),
                 () -> changes(body));
         return changed(book, request);
     }
@@ -128,12 +134,14 @@ public final class BookResource {
     }
 
     @SignedIn
+    @KeyScope(KeyScope.BOOKS_WRITE)
     @DELETE
     @Path("{id}")
     public void delete(@Context HttpServletRequest request, @PathParam("id") String id) {
-        books.delete(Authenticated.session(request).accountId(), id, EntityTags.preconditions(request));
+        books.delete(Authenticated.account(request).id(), id, EntityTags.preconditions(request));
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     @Path("{id}/reviews")
     @TakesQuery
@@ -153,17 +161,19 @@ public final class BookResource {
     }
 
     @SignedIn
+    @KeyScope(KeyScope.REVIEWS_WRITE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}/reviews")
     @Idempotent
     public Response addReview(@Context HttpServletRequest request, @PathParam("id") String id, ReviewRequest body) {
-        var review = books.addReview(Authenticated.session(request).account(), id,
+        var review = books.addReview(Authenticated.account(request), id,
                 new ReviewInput(body.rating(), body.text()));
         var response = ReviewResponse.from(review, request);
         return Response.created(URI.create(response.links().href("self"))).entity(response).build();
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     @Path("{id}/reviews/{reviewId}")
     public ReviewResponse review(@Context HttpServletRequest request, @PathParam("id") String id,
@@ -172,11 +182,12 @@ public final class BookResource {
     }
 
     @SignedIn
+    @KeyScope(KeyScope.REVIEWS_WRITE)
     @DELETE
     @Path("{id}/reviews/{reviewId}")
     public void deleteReview(@Context HttpServletRequest request, @PathParam("id") String id,
             @PathParam("reviewId") String reviewId) {
-        books.deleteReview(Authenticated.session(request).accountId(), id, reviewId);
+        books.deleteReview(Authenticated.account(request).id(), id, reviewId);
     }
 
     private static Response changed(Book book, HttpServletRequest request) {

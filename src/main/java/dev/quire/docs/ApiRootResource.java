@@ -1,6 +1,7 @@
 package dev.quire.docs;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.quire.rest.KeyScope;
 import dev.quire.rest.Links;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
@@ -19,12 +20,14 @@ public final class ApiRootResource {
         this.version = version;
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     public ApiRoot root(@Context HttpServletRequest request) {
         var links = Links.from(request)
                 .add("self", "/api")
                 .add("accounts", "/api/accounts")
                 .add("sessions", "/api/sessions")
+                .add("keys", "/api/keys")
                 .add("email-verifications", "/api/email-verifications")
                 .add("password-resets", "/api/password-resets")
                 .add("todos", "/api/todos")

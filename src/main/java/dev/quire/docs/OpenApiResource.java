@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.quire.rest.Json;
+import dev.quire.rest.KeyScope;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -43,6 +44,7 @@ public final class OpenApiResource {
         this.document = new ServedFile(render(version, contextPath), MediaType.APPLICATION_JSON, CACHE);
     }
 
+    @KeyScope(KeyScope.NONE)
     @GET
     public Response document(@Context HttpServletRequest request) {
         return document.respond(request);

@@ -19,6 +19,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ public final class AccessLogFilter extends HttpFilter {
             Pattern.CASE_INSENSITIVE);
     /** A password reset's token travels in its path (POST /api/password-resets/{token}): never logged. */
     private static final Pattern SECRET_PATH = Pattern.compile("(/api/password-resets/)[^/]+");
+    /** An API key wherever a client put it (a path, a query value under any name, a User-Agent): it has a prefix. */
+    private static final Pattern API_KEY = Pattern.compile("quire_pat_[A-Za-z0-9_%-]*", Pattern.CASE_INSENSITIVE);
     private static final long serialVersionUID = 1L;
 
     private static final Logger access = LoggerFactory.getLogger(LOGGER);
@@ -136,7 +139,7 @@ public final class AccessLogFilter extends HttpFilter {
             long nanos, String remoteAddress, String userAgent) {
         var fields = new ArrayList<Object>(10);
         fields.add(value("method", method));
-        fields.add(value("path", redactedPath(path)));
+        fields.add(value("path", withoutKeys(redactedPath(path))));
         fields.add(value("status", status));
         fields.add(value("durationMs", nanos / 1_000_000));
         if (query != null) {
@@ -145,8 +148,8 @@ public final class AccessLogFilter extends HttpFilter {
         fields.add(keyValue("responseBytes", bytes));
         fields.add(keyValue("remoteAddress", remoteAddress));
         if (userAgent != null) {
-            fields.add(keyValue("userAgent", userAgent.length() > MAX_USER_AGENT
-                    ? userAgent.substring(0, MAX_USER_AGENT) : userAgent));
+            fields.add(keyValue("userAgent", withoutKeys(userAgent.length() > MAX_USER_AGENT
+                    ? userAgent.substring(0, MAX_USER_AGENT) : userAgent)));
         }
         return fields;
     }
@@ -156,7 +159,13 @@ public final class AccessLogFilter extends HttpFilter {
      * in a URL, but a client may still send one ({@code ?access_token=...}), and logs outlive requests.
      */
     static String redacted(String query) {
-        return SECRET_PARAMETER.matcher(query).replaceAll("$1=[redacted]");
+        return withoutKeys(SECRET_PARAMETER.matcher(query).replaceAll("$1=[redacted]"));
+    }
+
+    /** The text with every API key in it replaced by {@code quire_pat_[redacted]}. */
+    static String withoutKeys(String text) {
+        return text == null || !text.toLowerCase(Locale.ROOT).contains("quire_pat_") ? text
+                : API_KEY.matcher(text).replaceAll("quire_pat_[redacted]");
     }
 
     /** The path with a secret that travels in it (a password reset's token) replaced. */

@@ -1,10 +1,9 @@
 package dev.quire.http;
 
 import dev.quire.identity.Authenticated;
+import dev.quire.identity.CallerPrincipal;
 import dev.quire.identity.IdentityService;
 import dev.quire.identity.InvalidTokenException;
-import dev.quire.identity.Session;
-import dev.quire.identity.SessionPrincipal;
 import dev.quire.rest.ApiPaths;
 import dev.quire.shared.DomainException;
 import jakarta.servlet.FilterChain;
@@ -21,7 +20,8 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.MDC;
 
 /**
- * Identifies the caller of a request under /api from {@code Authorization: Bearer <token>}. Without the header the
+ * Identifies the caller of a request under /api from {@code Authorization: Bearer <token>}: a session's token, or an
+ * API key ({@code quire_pat_...}), which the Jersey {@code KeyScopeFilter} then holds to its scopes. Without the header the
  * request goes on anonymous, and resources that need a session refuse it. A header that does not prove a live
  * session (malformed, another scheme, tampered, expired, revoked) is refused here with 401 on every route:
  * credentials that fail are an error to report, not a reason to serve the caller as someone else.
@@ -45,19 +45,20 @@ public final class AuthTokenFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        Session session;
+        CallerPrincipal caller;
         try {
-            session = identity.verify(bearerToken(headers.size() == 1 ? headers.get(0) : null));
+            caller = identity.authenticate(bearerToken(headers.size() == 1 ? headers.get(0) : null));
         } catch (DomainException refused) {
             ProblemMapper.write(response, request, refused);
             return;
         }
-        String accountId = session.accountId().value();
+        // a key counts as its account: the per-account limit, the access line and the logs see the account
+        String accountId = caller.accountId().value();
         request.setAttribute(AccessLogFilter.ACCOUNT_ID_ATTRIBUTE, accountId);
-        request.setAttribute(Authenticated.LIVENESS, (BooleanSupplier) () -> identity.isLive(session));
+        request.setAttribute(Authenticated.LIVENESS, (BooleanSupplier) () -> identity.isLive(caller));
         MDC.put(MDC_ACCOUNT_ID, accountId);
         try {
-            chain.doFilter(new AuthenticatedRequest(request, new SessionPrincipal(session)), response);
+            chain.doFilter(new AuthenticatedRequest(request, caller), response);
         } finally {
             MDC.remove(MDC_ACCOUNT_ID);
         }
@@ -77,11 +78,11 @@ public final class AuthTokenFilter extends HttpFilter {
         return token;
     }
 
-    /** The request as Jersey's SecurityContext and any servlet code see it: with the session as its principal. */
+    /** The request as Jersey's SecurityContext and any servlet code see it: with the caller as its principal. */
     private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
-        private final SessionPrincipal principal;
+        private final CallerPrincipal principal;
 
-        AuthenticatedRequest(HttpServletRequest request, SessionPrincipal principal) {
+        AuthenticatedRequest(HttpServletRequest request, CallerPrincipal principal) {
             super(request);
             this.principal = principal;
         }

@@ -2,7 +2,8 @@ package dev.quire.http;
 
 import dev.quire.events.EventStreams;
 import dev.quire.identity.Authenticated;
-import dev.quire.identity.SessionPrincipal;
+import dev.quire.identity.CallerPrincipal;
+import dev.quire.rest.KeyScope;
 import dev.quire.rest.ApiPaths;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.DomainException;
@@ -48,12 +49,13 @@ public final class EventStreamServlet extends HttpServlet {
             return;
         }
         boolean todos = ApiPaths.path(request).equals(PATHS.get(0));
-        String account = request.getUserPrincipal() instanceof SessionPrincipal caller
-                ? caller.session().accountId().value() : null;
+        String account = request.getUserPrincipal() instanceof CallerPrincipal caller
+                ? caller.accountId().value() : null;
         Long resumeFrom;
         try {
             if (todos) {
-                Authenticated.session(request); // 401 without a session, whatever else the request says
+                Authenticated.account(request); // 401 without a session or key, whatever else the request says
+                Authenticated.requireScope(request, KeyScope.TODOS_READ); // a key needs todos:read
             }
             resumeFrom = resumeFrom(request);
         } catch (DomainException refused) {

@@ -120,6 +120,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (error.kind() == DomainException.Kind.UNAUTHENTICATED) {
             headers.put(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"quire\"");
         }
+        error.challenge().ifPresent(challenge -> headers.put(HttpHeaders.WWW_AUTHENTICATE, challenge));
         boolean waitAndRetry = error.kind() == DomainException.Kind.TOO_MANY_REQUESTS
                 || error.kind() == DomainException.Kind.UNAVAILABLE;
         error.retryAfter().or(() -> waitAndRetry ? Optional.of(DEFAULT_RETRY_AFTER) : Optional.empty())

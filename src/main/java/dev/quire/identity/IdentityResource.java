@@ -3,6 +3,7 @@ package dev.quire.identity;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quire.rest.KeyScope;
 import dev.quire.rest.Links;
 import dev.quire.rest.MergePatch;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /** Accounts and sessions over HTTP: translates JSON to service calls and back, nothing more. */
@@ -43,11 +45,12 @@ public final class IdentityResource {
     }
 
     @SignedIn
+    @KeyScope(KeyScope.ACCOUNT_READ)
     @GET
     @Path("accounts/me")
     public AccountResponse me(@Context HttpServletRequest request) {
-        var session = Authenticated.session(request);
-        return AccountResponse.from(identity.account(session, session.accountId().value()), request);
+        var caller = Authenticated.account(request).id();
+        return AccountResponse.from(identity.account(caller, caller.value()), request);
     }
 
     @SignedIn
@@ -112,17 +115,19 @@ public final class IdentityResource {
     }
 
     @SignedIn
+    @KeyScope(KeyScope.ACCOUNT_READ)
     @GET
     @Path("accounts/{id}")
     public AccountResponse account(@Context HttpServletRequest request, @PathParam("id") String id) {
-        return AccountResponse.from(identity.account(Authenticated.session(request), id), request);
+        return AccountResponse.from(identity.account(Authenticated.account(request).id(), id), request);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("sessions")
     public Response signIn(@Context HttpServletRequest request, SignInRequest body) {
-        var started = identity.signIn(new Credentials(body.email(), body.password()), request.getRemoteAddr());
+        var started = identity.signIn(new Credentials(body.email(), body.password()), request.getRemoteAddr(),
+                request.getHeader("User-Agent"));
         var session = started.session();
         var response = new StartedSessionResponse(started.token(), session.id().value(), session.accountId().value(),
                 session.createdAt(), session.expiresAt(), AccountResponse.from(session.account(), request),
@@ -149,6 +154,30 @@ public final class IdentityResource {
     @Path("sessions")
     public void signOutEverywhere(@Context HttpServletRequest request) {
         identity.signOutEverywhere(Authenticated.session(request).accountId());
+    }
+
+    @SignedIn
+    @GET
+    @Path("sessions")
+    public SessionListResponse sessions(@Context HttpServletRequest request) {
+        var items = identity.sessions(Authenticated.session(request)).stream()
+                .map(session -> SessionDetailsResponse.from(session, request)).toList();
+        return new SessionListResponse(items, Links.from(request).add("self", "/api/sessions"));
+    }
+
+    /** Ends every other session of the caller's account; the caller's own goes on ("sign out everywhere else"). */
+    @SignedIn
+    @DELETE
+    @Path("sessions/others")
+    public void signOutEverywhereElse(@Context HttpServletRequest request) {
+        identity.signOutEverywhereElse(Authenticated.session(request));
+    }
+
+    @SignedIn
+    @DELETE
+    @Path("sessions/{id}")
+    public void endSession(@Context HttpServletRequest request, @PathParam("id") String id) {
+        identity.endSession(Authenticated.session(request), id);
     }
 
     public record SignUpRequest(String email, String password, String displayName) {
@@ -221,6 +250,16 @@ public final class IdentityResource {
                     .add("account", "/api/accounts/" + session.accountId().value());
         }
     }
+
+    public record SessionDetailsResponse(String id, Instant createdAt, Instant lastUsedAt, Instant expiresAt,
+                                         String userAgent, String clientAddress, boolean current) {
+        static SessionDetailsResponse from(SessionDetails session, HttpServletRequest request) {
+            return new SessionDetailsResponse(session.id(), session.createdAt(), session.lastUsedAt(),
+                    session.expiresAt(), session.userAgent(), session.clientAddress(), session.current());
+        }
+    }
+
+    public record SessionListResponse(List<SessionDetailsResponse> items, @JsonProperty("_links") Links links) {}
 
     /** The one response that carries the token: keep it secret, send it as {@code Authorization: Bearer}. */
     public record StartedSessionResponse(String token, String id, String accountId, Instant createdAt,

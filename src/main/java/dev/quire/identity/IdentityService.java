@@ -3,6 +3,8 @@ package dev.quire.identity;
 import dev.quire.db.Jdbc;
 import dev.quire.identity.IdentityStore.AccountRecord;
 import dev.quire.identity.IdentityStore.EmailTokenRecord;
+import dev.quire.identity.IdentityStore.ApiKeyRecord;
+import dev.quire.identity.IdentityStore.NewApiKeyRecord;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
 import dev.quire.identity.IdentityStore.SessionWithAccountRecord;
@@ -22,9 +24,12 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +55,20 @@ public final class IdentityService implements AutoCloseable {
     private static final int TOKEN_SECRET_BYTES = 32;
     /** How often, at most, sign-ins sweep out every account's expired sessions. */
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * How stale a session's or key's "last used" may get: it is written when a request finds it older than this, so a
+     * busy session costs one write a minute, not one a request.
+     */
+    static final Duration LAST_USED_EVERY = Duration.ofMinutes(1);
+    /** What every API key starts with, so that secret scanners (and people) recognise a leaked one. */
+    public static final String KEY_PREFIX = "quire_pat_";
+    /** 320 random bits; the listed prefix shows 36 of them, leaving 284 unknown. */
+    private static final int KEY_SECRET_BYTES = 40;
+    private static final int KEY_SECRET_SHOWN = 6;
+    static final int MAX_KEY_NAME_LENGTH = 100;
+    /** A User-Agent is kept to this many characters: enough to recognise a browser, not a place to store a novel. */
+    static final int MAX_USER_AGENT_LENGTH = 256;
+    private static final int MAX_CLIENT_ADDRESS_LENGTH = 100;
 
     private final IdentityStore store;
     private final PasswordHasher hasher;
@@ -58,6 +77,7 @@ public final class IdentityService implements AutoCloseable {
     private final Clock clock;
     private final Duration sessionTtl;
     private final SecureRandom random = new SecureRandom();
+    private static final String API_KEY_REFUSED = "The API key is unknown, expired or revoked.";
     private final AtomicLong nextPurgeMillis = new AtomicLong();
     private final AccountMails mails;
     /** Mails asked for per hour: per account (verification), per email and per client address (reset). */
@@ -154,6 +174,16 @@ public final class IdentityService implements AutoCloseable {
      *     account whose email is not (a new verification mail is sent, within the mail limit)
      */
     public StartedSession signIn(Credentials credentials, String clientAddress) {
+        return signIn(credentials, clientAddress, null);
+    }
+
+    /**
+     * Signs in, recording where from: the client address and User-Agent (bounded, control characters replaced) are
+     * shown in the account's list of sessions.
+     *
+     * @see #signIn(Credentials, String)
+     */
+    public StartedSession signIn(Credentials credentials, String clientAddress, String userAgent) {
         var errors = new ArrayList<FieldError>();
         // no address or password that long can belong to an account: refused before any work or state
         if (required("email", credentials.email(), errors) && Text.length(Text.strip(credentials.email())) > MAX_EMAIL_LENGTH) {
@@ -178,7 +208,7 @@ public final class IdentityService implements AutoCloseable {
             throw new EmailNotVerifiedException();
         }
         // a password change that committed after the check above leaves no session behind
-        var started = matches ? startSession(account.get()) : null;
+        var started = matches ? startSession(account.get(), clientAddress, userAgent) : null;
         if (started == null) {
             throw new InvalidCredentialsException();
         }
@@ -201,14 +231,15 @@ public final class IdentityService implements AutoCloseable {
     }
 
     /** A new session, or null when the account's password hash is no longer the one that was verified. */
-    private StartedSession startSession(AccountRecord account) {
+    private StartedSession startSession(AccountRecord account, String clientAddress, String userAgent) {
         Instant now = now();
         purgeExpiredSessions(now);
         byte[] secret = new byte[TOKEN_SECRET_BYTES];
         random.nextBytes(secret);
         String secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         var id = new SessionId(Ids.random(SessionId.PREFIX));
-        var record = new NewSessionRecord(id, account.id(), sha256(secretText), now, now.plus(sessionTtl));
+        var record = new NewSessionRecord(id, account.id(), sha256(secretText), now, now.plus(sessionTtl),
+                bounded(userAgent, MAX_USER_AGENT_LENGTH), bounded(clientAddress, MAX_CLIENT_ADDRESS_LENGTH));
         if (!store.insertSessionIfPasswordHashIs(record, account.passwordHash())) {
             return null;
         }
@@ -242,13 +273,57 @@ public final class IdentityService implements AutoCloseable {
         if (!MessageDigest.isEqual(presented, found.secretHash().getBytes(StandardCharsets.US_ASCII))) {
             throw new InvalidTokenException();
         }
-        if (!now().isBefore(found.expiresAt())) {
+        Instant now = now();
+        if (!now.isBefore(found.expiresAt())) {
             store.deleteSession(id);
             throw new InvalidTokenException();
+        }
+        Instant staleBefore = now.minus(LAST_USED_EVERY);
+        if (found.lastUsedAt().isBefore(staleBefore)) {
+            store.touchSession(id, now, staleBefore);
         }
         var account = new Account(found.accountId(), found.accountEmail(), found.accountDisplayName(),
                 found.accountCreatedAt(), found.accountEmailVerifiedAt() != null, found.accountPendingEmail());
         return new Session(found.id(), account, found.createdAt(), found.expiresAt());
+    }
+
+    /**
+     * The caller a bearer token proves: an API key (recognised by {@link #KEY_PREFIX}) with its scopes, or else a
+     * session. Reads the store every time, so a key revoked or a session ended anywhere is refused on its very next
+     * request.
+     *
+     * @throws InvalidTokenException for a malformed, unknown, expired, revoked or ended key or session
+     */
+    public CallerPrincipal authenticate(String token) {
+        return token.startsWith(KEY_PREFIX) ? verifyApiKey(token) : new SessionPrincipal(verify(token));
+    }
+
+    private ApiKeyPrincipal verifyApiKey(String key) {
+        // looked up by the hash of the whole key: a unique index, and nothing to compare in the clear
+        var found = store.findApiKeyBySecretHash(sha256(key))
+                .orElseThrow(() -> new InvalidTokenException(API_KEY_REFUSED));
+        var record = found.key();
+        Instant now = now();
+        if (record.expiresAt() != null && !now.isBefore(record.expiresAt())) {
+            throw new InvalidTokenException(API_KEY_REFUSED);
+        }
+        Instant staleBefore = now.minus(LAST_USED_EVERY);
+        if (record.lastUsedAt() == null || record.lastUsedAt().isBefore(staleBefore)) {
+            store.touchApiKey(record.id(), now, staleBefore);
+        }
+        var account = new Account(record.accountId(), found.accountEmail(), found.accountDisplayName(),
+                found.accountCreatedAt(), found.accountEmailVerifiedAt() != null, found.accountPendingEmail());
+        return new ApiKeyPrincipal(record.id(), account, record.scopes());
+    }
+
+    /** Whether the caller's session, or key, still stands (see {@link #isLive(Session)}). */
+    public boolean isLive(CallerPrincipal caller) {
+        if (caller instanceof SessionPrincipal session) {
+            return isLive(session.session());
+        }
+        var key = (ApiKeyPrincipal) caller;
+        return store.findApiKey(key.keyId())
+                .filter(found -> found.expiresAt() == null || now().isBefore(found.expiresAt())).isPresent();
     }
 
     /**
@@ -264,6 +339,110 @@ public final class IdentityService implements AutoCloseable {
         store.deleteSession(session.id());
     }
 
+    /** The caller's account's live sessions, the newest first, the caller's own marked current. */
+    public List<SessionDetails> sessions(Session caller) {
+        return store.listSessions(caller.accountId(), now()).stream()
+                .map(found -> new SessionDetails(found.id().value(), found.createdAt(), found.lastUsedAt(),
+                        found.expiresAt(), found.userAgent(), found.clientAddress(), found.id().equals(caller.id())))
+                .toList();
+    }
+
+    /**
+     * Ends one of the caller's account's sessions; its token is refused from the next request on, and its event
+     * streams end at their next heartbeat. The caller's own is allowed (it is signing out).
+     *
+     * @throws SessionNotFoundException for an id that is not a session of this account, whether or not it exists
+     */
+    public void endSession(Session caller, String id) {
+        var sessionId = SessionId.parse(id).orElseThrow(SessionNotFoundException::new);
+        if (!store.deleteSession(caller.accountId(), sessionId)) {
+            throw new SessionNotFoundException();
+        }
+    }
+
+    /** Ends every session of the account except the caller's own. @return how many ended */
+    public int signOutEverywhereElse(Session caller) {
+        return store.deleteOtherSessions(caller.accountId(), caller.id());
+    }
+
+    /**
+     * Creates an API key for the caller's account. The secret is in the answer and nowhere else: only its SHA-256 is
+     * kept. Every broken rule is reported at once.
+     *
+     * @throws ValidationException for a missing or too long name, no scopes, an unknown scope (named), or an expiry
+     *     that is not in the future
+     */
+    public CreatedApiKey createApiKey(Session caller, NewApiKey input) {
+        var errors = new ArrayList<FieldError>();
+        String name = keyName(input.name(), errors);
+        var scopes = EnumSet.noneOf(ApiScope.class);
+        if (input.scopes() == null) {
+            errors.add(new FieldError("scopes", "is required"));
+        } else if (input.scopes().isEmpty()) {
+            errors.add(new FieldError("scopes", "must name at least one scope: " + ApiScope.NAMES));
+        } else if (input.scopes().size() > ApiScope.values().length) {
+            errors.add(new FieldError("scopes", "must name at most " + ApiScope.values().length + " scopes, each once"));
+        } else {
+            for (String text : input.scopes()) {
+                var scope = text == null ? null : ApiScope.parse(text).orElse(null);
+                if (scope == null) {
+                    errors.add(new FieldError("scopes", "has an unknown scope "
+                            + (text == null ? "null" : "\"" + printable(text) + "\"") + "; the scopes are "
+                            + ApiScope.NAMES));
+                } else {
+                    scopes.add(scope);
+                }
+            }
+        }
+        Instant now = now();
+        Instant expiresAt = null;
+        if (input.expiresAt() != null) {
+            try {
+                expiresAt = OffsetDateTime.parse(input.expiresAt()).toInstant().truncatedTo(ChronoUnit.MILLIS);
+                if (!expiresAt.isAfter(now)) {
+                    errors.add(new FieldError("expiresAt", "must be in the future"));
+                }
+            } catch (DateTimeParseException e) {
+                errors.add(new FieldError("expiresAt", "must be an RFC 3339 timestamp such as 2027-01-31T00:00:00Z"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ValidationException(errors);
+        }
+        byte[] secret = new byte[KEY_SECRET_BYTES];
+        random.nextBytes(secret);
+        String key = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        var id = new ApiKeyId(Ids.timeOrdered(ApiKeyId.PREFIX, now.toEpochMilli()));
+        var record = new NewApiKeyRecord(id, caller.accountId(), name,
+                key.substring(0, KEY_PREFIX.length() + KEY_SECRET_SHOWN), sha256(key), scopes, now, expiresAt);
+        store.insertApiKey(record);
+        return new CreatedApiKey(key, new ApiKey(id.value(), name, record.prefix(), scopes, now, null, expiresAt));
+    }
+
+    /** The caller's account's keys, expired ones included (until revoked), the newest first; never a secret. */
+    public List<ApiKey> apiKeys(Session caller) {
+        return store.listApiKeys(caller.accountId()).stream().map(IdentityService::apiKey).toList();
+    }
+
+    /** @throws ApiKeyNotFoundException for an id that is not a key of the caller's account */
+    public ApiKey apiKey(Session caller, String id) {
+        return ApiKeyId.parse(id).flatMap(store::findApiKey)
+                .filter(found -> found.accountId().equals(caller.accountId()))
+                .map(IdentityService::apiKey).orElseThrow(ApiKeyNotFoundException::new);
+    }
+
+    /**
+     * Revokes a key: refused from its very next request (nothing caches keys).
+     *
+     * @throws ApiKeyNotFoundException for an id that is not a key of the caller's account
+     */
+    public void revokeApiKey(Session caller, String id) {
+        var keyId = ApiKeyId.parse(id).orElseThrow(ApiKeyNotFoundException::new);
+        if (!store.deleteApiKey(caller.accountId(), keyId)) {
+            throw new ApiKeyNotFoundException();
+        }
+    }
+
     /** Ends every session of the account, the caller's included. */
     public void signOutEverywhere(AccountId accountId) {
         store.deleteSessions(accountId);
@@ -276,10 +455,15 @@ public final class IdentityService implements AutoCloseable {
      *     business
      */
     public Account account(Session caller, String id) {
-        if (!caller.accountId().value().equals(id)) {
+        return account(caller.accountId(), id);
+    }
+
+    /** As {@link #account(Session, String)}, for a caller known by its account (a session or an API key). */
+    public Account account(AccountId caller, String id) {
+        if (!caller.value().equals(id)) {
             throw new AccountNotFoundException();
         }
-        return store.findAccount(caller.accountId()).map(IdentityService::account)
+        return store.findAccount(caller).map(IdentityService::account)
                 .orElseThrow(AccountNotFoundException::new);
     }
 
@@ -575,6 +759,40 @@ public final class IdentityService implements AutoCloseable {
             errors.add(new FieldError("email", "must be an email address such as name@example.com"));
         }
         return email;
+    }
+
+    private static String keyName(String raw, List<FieldError> errors) {
+        if (!required("name", raw, errors)) {
+            return null;
+        }
+        String name = Text.strip(raw);
+        if (name.isEmpty() || Text.length(name) > MAX_KEY_NAME_LENGTH) {
+            errors.add(new FieldError("name", "must be 1 to " + MAX_KEY_NAME_LENGTH + " characters after trimming"));
+        } else if (Text.isUnsafe(name, false)) {
+            errors.add(new FieldError("name", "must not contain control characters"));
+        }
+        return name;
+    }
+
+    /** At most {@code max} characters (code points) of {@code raw}, control characters as '?'; null stays null. */
+    static String bounded(String raw, int max) {
+        if (raw == null) {
+            return null;
+        }
+        var text = new StringBuilder();
+        raw.codePoints().limit(max).forEach(c -> text.appendCodePoint(
+                Character.isISOControl(c) || Character.isSurrogate((char) c) && c < 0x10000 ? '?' : c));
+        return text.toString();
+    }
+
+    /** A client's text quoted back in a message: bounded, without control characters. */
+    private static String printable(String text) {
+        return bounded(text, 40);
+    }
+
+    private static ApiKey apiKey(ApiKeyRecord record) {
+        return new ApiKey(record.id().value(), record.name(), record.prefix(), record.scopes(), record.createdAt(),
+                record.lastUsedAt(), record.expiresAt());
     }
 
     private static String displayName(String raw, List<FieldError> errors) {

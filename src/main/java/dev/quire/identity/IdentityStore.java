@@ -2,7 +2,9 @@ package dev.quire.identity;
 
 import dev.quire.mail.Mail;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where accounts and sessions are kept. Only {@link IdentityService} and the store tests see it. */
 interface IdentityStore {
@@ -27,14 +29,31 @@ interface IdentityStore {
         }
     }
 
+    /** @param userAgent the sign-in's User-Agent, already bounded, or null; @param clientAddress or null */
     record NewSessionRecord(SessionId id, AccountId accountId, String secretHash, Instant createdAt,
-                            Instant expiresAt) {}
+                            Instant expiresAt, String userAgent, String clientAddress) {}
 
     /** A session joined with what a request needs of its account (not the password hash). */
     record SessionWithAccountRecord(SessionId id, String secretHash, Instant createdAt, Instant expiresAt,
-                                    AccountId accountId, String accountEmail, String accountDisplayName,
-                                    Instant accountCreatedAt, Instant accountEmailVerifiedAt,
-                                    String accountPendingEmail) {}
+                                    Instant lastUsedAt, AccountId accountId, String accountEmail,
+                                    String accountDisplayName, Instant accountCreatedAt,
+                                    Instant accountEmailVerifiedAt, String accountPendingEmail) {}
+
+    /** A session as its holder sees it listed. */
+    record SessionDetailsRecord(SessionId id, Instant createdAt, Instant lastUsedAt, Instant expiresAt,
+                                String userAgent, String clientAddress) {}
+
+    record NewApiKeyRecord(ApiKeyId id, AccountId accountId, String name, String prefix, String secretHash,
+                           Set<ApiScope> scopes, Instant createdAt, Instant expiresAt) {}
+
+    /** A key without its hash; {@code lastUsedAt} and {@code expiresAt} may be null. */
+    record ApiKeyRecord(ApiKeyId id, AccountId accountId, String name, String prefix, Set<ApiScope> scopes,
+                        Instant createdAt, Instant lastUsedAt, Instant expiresAt) {}
+
+    /** A key joined with what a request needs of its account. */
+    record ApiKeyWithAccountRecord(ApiKeyRecord key, String accountEmail, String accountDisplayName,
+                                   Instant accountCreatedAt, Instant accountEmailVerifiedAt,
+                                   String accountPendingEmail) {}
 
     /** What a mailed token is for: {@code VERIFY} confirms an address, {@code RESET} sets a new password. */
     enum TokenPurpose {
@@ -145,4 +164,37 @@ interface IdentityStore {
 
     /** @return how many tokens, of any account, had expired by {@code now} and were deleted */
     int deleteExpiredTokens(Instant now);
+
+    /** The account's sessions that have not expired by {@code now}, the most recently started first; 1,000 at most. */
+    List<SessionDetailsRecord> listSessions(AccountId accountId, Instant now);
+
+    /** Ends the session only if it is {@code accountId}'s. @return whether it was (and is now ended) */
+    boolean deleteSession(AccountId accountId, SessionId id);
+
+    /** Ends every session of the account but {@code keep}. @return how many ended */
+    int deleteOtherSessions(AccountId accountId, SessionId keep);
+
+    /**
+     * Sets the session's last use to {@code now}, only if it was before {@code staleBefore}: one conditional
+     * statement, so that of concurrent requests at most one writes.
+     *
+     * @return whether this call wrote
+     */
+    boolean touchSession(SessionId id, Instant now, Instant staleBefore);
+
+    void insertApiKey(NewApiKeyRecord key);
+
+    /** The account's keys, expired ones included, the newest first; 1,000 at most. */
+    List<ApiKeyRecord> listApiKeys(AccountId accountId);
+
+    Optional<ApiKeyRecord> findApiKey(ApiKeyId id);
+
+    /** The key whose secret has this SHA-256 (hex), whether or not it has expired. */
+    Optional<ApiKeyWithAccountRecord> findApiKeyBySecretHash(String secretHash);
+
+    /** Revokes the key only if it is {@code accountId}'s. @return whether it was (and is now gone) */
+    boolean deleteApiKey(AccountId accountId, ApiKeyId id);
+
+    /** As {@link #touchSession}, for a key; a key never used (no last use) counts as stale. */
+    boolean touchApiKey(ApiKeyId id, Instant now, Instant staleBefore);
 }

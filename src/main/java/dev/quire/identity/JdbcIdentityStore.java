@@ -9,12 +9,18 @@ import dev.quire.mail.MailOutbox;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * {@link IdentityStore} on the accounts, sessions and email_tokens tables (migrations V2, V9), for H2 and PostgreSQL
- * alike. Mails are queued through the mail outbox in the transaction of the change that causes them.
+ * {@link IdentityStore} on the accounts, sessions, email_tokens and api_keys tables (migrations V2, V9, V10), for H2
+ * and PostgreSQL alike. Mails are queued through the mail outbox in the transaction of the change that causes them.
  */
 final class JdbcIdentityStore implements IdentityStore {
     private static final String ACCOUNT_COLUMNS =
@@ -31,11 +37,12 @@ final class JdbcIdentityStore implements IdentityStore {
     private static final String LOCK_PASSWORD_HASH = "select password_hash from accounts where id = ? for update";
     private static final String DELETE_OTHER_SESSIONS = "delete from sessions where account_id = ? and id <> ?";
     private static final String INSERT_SESSION = """
-            insert into sessions (id, account_id, secret_hash, created_at, expires_at)
-            values (?, ?, ?, ?, ?)""";
+            insert into sessions (id, account_id, secret_hash, created_at, expires_at, last_used_at, user_agent,
+                                  client_address)
+            values (?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String SESSION_BY_ID = """
-            select s.id, s.secret_hash, s.created_at, s.expires_at, a.id as account_id, a.email, a.display_name,
-                   a.created_at as account_created_at, a.email_verified_at, a.pending_email
+            select s.id, s.secret_hash, s.created_at, s.expires_at, s.last_used_at, a.id as account_id, a.email,
+                   a.display_name, a.created_at as account_created_at, a.email_verified_at, a.pending_email
             from sessions s join accounts a on a.id = s.account_id
             where s.id = ?""";
     private static final String DELETE_SESSION = "delete from sessions where id = ?";
@@ -62,6 +69,30 @@ final class JdbcIdentityStore implements IdentityStore {
     private static final String RESET_PASSWORD = """
             update accounts set password_hash = ?, email_verified_at = coalesce(email_verified_at, ?), updated_at = ?
             where id = ?""";
+    private static final String LIST_SESSIONS = """
+            select id, created_at, last_used_at, expires_at, user_agent, client_address from sessions
+            where account_id = ? and expires_at > ? order by created_at desc, id desc
+            fetch first 1000 rows only""";
+    private static final String DELETE_OWN_SESSION = "delete from sessions where account_id = ? and id = ?";
+    private static final String TOUCH_SESSION =
+            "update sessions set last_used_at = ? where id = ? and last_used_at < ?";
+    private static final String KEY_COLUMNS =
+            "k.id, k.account_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, k.expires_at";
+    private static final String INSERT_KEY = """
+            insert into api_keys (id, account_id, name, prefix, secret_hash, scopes, created_at, expires_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String LIST_KEYS =
+            "select " + KEY_COLUMNS + " from api_keys k where k.account_id = ? order by k.created_at desc, k.id desc"
+                    + " fetch first 1000 rows only";
+    private static final String KEY_BY_ID = "select " + KEY_COLUMNS + " from api_keys k where k.id = ?";
+    private static final String KEY_BY_SECRET_HASH = "select " + KEY_COLUMNS + """
+            , a.email, a.display_name, a.created_at as account_created_at, a.email_verified_at,
+              a.pending_email
+            from api_keys k join accounts a on a.id = k.account_id
+            where k.secret_hash = ?""";
+    private static final String DELETE_OWN_KEY = "delete from api_keys where account_id = ? and id = ?";
+    private static final String TOUCH_KEY =
+            "update api_keys set last_used_at = ? where id = ? and (last_used_at is null or last_used_at < ?)";
 
     private final Jdbc jdbc;
     private final MailOutbox mails;
@@ -160,6 +191,9 @@ final class JdbcIdentityStore implements IdentityStore {
                 statement.setString(3, session.secretHash());
                 setInstant(statement, 4, session.createdAt());
                 setInstant(statement, 5, session.expiresAt());
+                setInstant(statement, 6, session.createdAt());
+                statement.setString(7, session.userAgent());
+                statement.setString(8, session.clientAddress());
             });
             return true;
         });
@@ -169,7 +203,7 @@ final class JdbcIdentityStore implements IdentityStore {
     public Optional<SessionWithAccountRecord> findSession(SessionId id) {
         return jdbc.one(SESSION_BY_ID, statement -> statement.setString(1, id.value()),
                 row -> new SessionWithAccountRecord(new SessionId(row.getString("id")), row.getString("secret_hash"),
-                        getInstant(row, "created_at"), getInstant(row, "expires_at"),
+                        getInstant(row, "created_at"), getInstant(row, "expires_at"), getInstant(row, "last_used_at"),
                         new AccountId(row.getString("account_id")), row.getString("email"),
                         row.getString("display_name"), getInstant(row, "account_created_at"),
                         instantOrNull(row, "email_verified_at"), row.getString("pending_email")));
@@ -357,6 +391,111 @@ final class JdbcIdentityStore implements IdentityStore {
     private static Optional<AccountRecord> accountIn(Connection connection, AccountId id) throws SQLException {
         return Jdbc.one(connection, ACCOUNT_BY_ID, statement -> statement.setString(1, id.value()),
                 JdbcIdentityStore::account);
+    }
+
+    @Override
+    public List<SessionDetailsRecord> listSessions(AccountId accountId, Instant now) {
+        return jdbc.list(LIST_SESSIONS, statement -> {
+            statement.setString(1, accountId.value());
+            setInstant(statement, 2, now);
+        }, row -> new SessionDetailsRecord(new SessionId(row.getString("id")), getInstant(row, "created_at"),
+                getInstant(row, "last_used_at"), getInstant(row, "expires_at"), row.getString("user_agent"),
+                row.getString("client_address")));
+    }
+
+    @Override
+    public boolean deleteSession(AccountId accountId, SessionId id) {
+        return jdbc.update(DELETE_OWN_SESSION, statement -> {
+            statement.setString(1, accountId.value());
+            statement.setString(2, id.value());
+        }) > 0;
+    }
+
+    @Override
+    public int deleteOtherSessions(AccountId accountId, SessionId keep) {
+        return jdbc.update(DELETE_OTHER_SESSIONS, statement -> {
+            statement.setString(1, accountId.value());
+            statement.setString(2, keep.value());
+        });
+    }
+
+    @Override
+    public boolean touchSession(SessionId id, Instant now, Instant staleBefore) {
+        return jdbc.update(TOUCH_SESSION, statement -> {
+            setInstant(statement, 1, now);
+            statement.setString(2, id.value());
+            setInstant(statement, 3, staleBefore);
+        }) > 0;
+    }
+
+    @Override
+    public void insertApiKey(NewApiKeyRecord key) {
+        jdbc.update(INSERT_KEY, statement -> {
+            statement.setString(1, key.id().value());
+            statement.setString(2, key.accountId().value());
+            statement.setString(3, key.name());
+            statement.setString(4, key.prefix());
+            statement.setString(5, key.secretHash());
+            statement.setString(6, scopesText(key.scopes()));
+            setInstant(statement, 7, key.createdAt());
+            if (key.expiresAt() == null) {
+                statement.setNull(8, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                setInstant(statement, 8, key.expiresAt());
+            }
+        });
+    }
+
+    @Override
+    public List<ApiKeyRecord> listApiKeys(AccountId accountId) {
+        return jdbc.list(LIST_KEYS, statement -> statement.setString(1, accountId.value()), JdbcIdentityStore::apiKey);
+    }
+
+    @Override
+    public Optional<ApiKeyRecord> findApiKey(ApiKeyId id) {
+        return jdbc.one(KEY_BY_ID, statement -> statement.setString(1, id.value()), JdbcIdentityStore::apiKey);
+    }
+
+    @Override
+    public Optional<ApiKeyWithAccountRecord> findApiKeyBySecretHash(String secretHash) {
+        return jdbc.one(KEY_BY_SECRET_HASH, statement -> statement.setString(1, secretHash),
+                row -> new ApiKeyWithAccountRecord(apiKey(row), row.getString("email"), row.getString("display_name"),
+                        getInstant(row, "account_created_at"), instantOrNull(row, "email_verified_at"),
+                        row.getString("pending_email")));
+    }
+
+    @Override
+    public boolean deleteApiKey(AccountId accountId, ApiKeyId id) {
+        return jdbc.update(DELETE_OWN_KEY, statement -> {
+            statement.setString(1, accountId.value());
+            statement.setString(2, id.value());
+        }) > 0;
+    }
+
+    @Override
+    public boolean touchApiKey(ApiKeyId id, Instant now, Instant staleBefore) {
+        return jdbc.update(TOUCH_KEY, statement -> {
+            setInstant(statement, 1, now);
+            statement.setString(2, id.value());
+            setInstant(statement, 3, staleBefore);
+        }) > 0;
+    }
+
+    private static String scopesText(Set<ApiScope> scopes) {
+        return EnumSet.copyOf(scopes).stream().map(ApiScope::text).collect(Collectors.joining(" "));
+    }
+
+    /** The scopes a row lists; a name this version does not know (written by a newer one) grants nothing. */
+    private static Set<ApiScope> scopes(String text) {
+        var scopes = EnumSet.noneOf(ApiScope.class);
+        Arrays.stream(text.split(" ")).map(ApiScope::parse).flatMap(Optional::stream).forEach(scopes::add);
+        return scopes;
+    }
+
+    private static ApiKeyRecord apiKey(ResultSet row) throws SQLException {
+        return new ApiKeyRecord(new ApiKeyId(row.getString("id")), new AccountId(row.getString("account_id")),
+                row.getString("name"), row.getString("prefix"), scopes(row.getString("scopes")),
+                getInstant(row, "created_at"), instantOrNull(row, "last_used_at"), instantOrNull(row, "expires_at"));
     }
 
     private static Instant instantOrNull(ResultSet row, String column) throws SQLException {

@@ -1,11 +1,9 @@
 package dev.quire.identity;
 
-import java.security.Principal;
-
-/** The caller of an authenticated request, as the servlet request and JAX-RS SecurityContext present it. */
-public record SessionPrincipal(Session session) implements Principal {
+/** The caller of a request made with a session's token, as the servlet request and JAX-RS SecurityContext present it. */
+public record SessionPrincipal(Session session) implements CallerPrincipal {
     @Override
-    public String getName() {
-        return session.accountId().value();
+    public Account account() {
+        return session.account();
     }
 }

@@ -5,13 +5,16 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 
-/** Refuses, with 401, a request to a {@link SignedIn} method that carries no session. */
+/**
+ * Refuses, with 401, a request to a {@link SignedIn} method that carries no session or API key; whether a key may call
+ * the method is {@link KeyScopeFilter}'s to say.
+ */
 @SignedIn
 @Priority(Priorities.AUTHENTICATION)
 public final class SignedInFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Authenticated.session(request.getSecurityContext());
+        Authenticated.caller(request.getSecurityContext());
     }
 }

@@ -39,6 +39,14 @@ public abstract class DomainException extends RuntimeException {
         return Optional.ofNullable(retryAfter);
     }
 
+    /**
+     * The {@code WWW-Authenticate} challenge the answer carries in place of the default one (a 401's
+     * {@code Bearer realm="quire"}), such as a 403's {@code error="insufficient_scope"}; empty for none.
+     */
+    public Optional<String> challenge() {
+        return Optional.empty();
+    }
+
     /** The fields or parameters at fault, each with what is wrong with it; empty when it is the whole request. */
     public List<FieldError> errors() {
         return List.of();

@@ -8,6 +8,7 @@ import dev.quire.identity.SignedIn;
 import dev.quire.rest.EntityTags;
 import dev.quire.rest.Idempotent;
 import dev.quire.rest.Json;
+import dev.quire.rest.KeyScope;
 import dev.quire.rest.Links;
 import dev.quire.rest.MergePatch;
 import dev.quire.rest.QueryParameters;
@@ -56,6 +57,7 @@ public final class TodoResource {
         this.todos = todos;
     }
 
+    @KeyScope(KeyScope.TODOS_WRITE)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Idempotent
@@ -66,6 +68,7 @@ public final class TodoResource {
                 .header(HttpHeaders.ETAG, EntityTags.of(todo.version())).entity(response).build();
     }
 
+    @KeyScope(KeyScope.TODOS_READ)
     @GET
     @TakesQuery
     public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
@@ -82,6 +85,7 @@ public final class TodoResource {
         return response.entity(new TodoListResponse(items, page.nextCursor(), links)).build();
     }
 
+    @KeyScope(KeyScope.TODOS_READ)
     @GET
     @Path("{id}")
     public Response get(@Context HttpServletRequest request, @PathParam("id") String id) {
@@ -98,6 +102,7 @@ public final class TodoResource {
                 .build();
     }
 
+    @KeyScope(KeyScope.TODOS_WRITE)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("{id}")
@@ -110,6 +115,7 @@ public final class TodoResource {
                 .build();
     }
 
+    @KeyScope(KeyScope.TODOS_WRITE)
     @PATCH
     @Path("{id}")
     @Consumes({MediaType.APPLICATION_JSON, MergePatch.MEDIA_TYPE})
@@ -129,6 +135,7 @@ public final class TodoResource {
         return changes;
     }
 
+    @KeyScope(KeyScope.TODOS_WRITE)
     @DELETE
     @Path("{id}")
     public void delete(@Context HttpServletRequest request, @PathParam("id") String id) {
@@ -136,6 +143,7 @@ public final class TodoResource {
     }
 
     /** {@code DELETE /api/todos?completed=true} clears the completed todos; nothing else deletes in bulk. */
+    @KeyScope(KeyScope.TODOS_WRITE)
     @DELETE
     @TakesQuery
     public void deleteCompleted(@Context HttpServletRequest request, @Context UriInfo uri) {
@@ -149,7 +157,7 @@ public final class TodoResource {
     }
 
     private static AccountId owner(HttpServletRequest request) {
-        return Authenticated.session(request).accountId();
+        return Authenticated.account(request).id();
     }
 
 

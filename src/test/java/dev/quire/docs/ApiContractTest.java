@@ -132,6 +132,57 @@ class ApiContractTest {
     }
 
     @Test
+    void sessionListAndEndingSessions() {
+        var gail = identities.newCaller("Gail");
+        var other = identities.signIn(gail.email(), Identities.PASSWORD);
+        var third = identities.signIn(gail.email(), Identities.PASSWORD);
+        expect(200, http.request("GET", "/api/sessions").header("Authorization", gail.bearer()));
+        expect(401, http.request("GET", "/api/sessions"));
+        expect(204, http.request("DELETE", "/api/sessions/" + other.json().path("id").asText())
+                .header("Authorization", gail.bearer()));
+        expect(404, http.request("DELETE", "/api/sessions/" + other.json().path("id").asText())
+                .header("Authorization", gail.bearer()));
+        expect(401, http.request("DELETE", "/api/sessions/" + third.json().path("id").asText()));
+        expect(204, http.request("DELETE", "/api/sessions/others").header("Authorization", gail.bearer()));
+        expect(401, http.request("DELETE", "/api/sessions/others"));
+    }
+
+    @Test
+    void apiKeys() {
+        var hal = identities.newCaller("Hal");
+        String body = "{\"name\":\"reader\",\"scopes\":[\"todos:read\",\"account:read\"],"
+                + "\"expiresAt\":\"2099-01-01T00:00:00Z\"}";
+        contract.checkRequest("POST", "/api/keys", "application/json", body);
+        var created = expect(201, json("POST", "/api/keys", hal, body));
+        String key = "Bearer " + created.json().path("secret").asText();
+        String path = "/api/keys/" + created.json().path("id").asText();
+        expect(201, json("POST", "/api/keys", hal, "{\"name\":\"forever\",\"scopes\":[\"books:write\"]}"));
+        expect(422, json("POST", "/api/keys", hal, "{\"name\":\"bad\",\"scopes\":[\"todos:admin\"]}"));
+        expect(400, json("POST", "/api/keys", hal, "{\"name\":"));
+        expect(401, json("POST", "/api/keys", null, body));
+        expect(200, http.request("GET", "/api/keys").header("Authorization", hal.bearer()));
+        expect(200, http.request("GET", path).header("Authorization", hal.bearer()));
+        expect(404, http.request("GET", path).header("Authorization", bob.bearer()));
+
+        // the key at work: within its scopes, outside them, where no key may go
+        expect(200, http.request("GET", "/api/todos").header("Authorization", key));
+        expect(200, http.request("GET", "/api/accounts/me").header("Authorization", key));
+        expect(200, http.request("GET", "/api/books").header("Authorization", key));
+        expect(403, json("POST", "/api/todos", null, "{\"title\":\"no\"}").header("Authorization", key));
+        expect(403, json("POST", "/api/books", null, "{\"title\":\"no\",\"author\":\"no\"}")
+                .header("Authorization", key));
+        expect(403, json("PUT", DUNE, null, "{\"title\":\"no\",\"author\":\"no\"}").header("Authorization", key));
+        expect(403, http.request("GET", "/api/keys").header("Authorization", key));
+        expect(403, http.request("GET", "/api/sessions").header("Authorization", key));
+        expect(403, http.request("DELETE", "/api/sessions/me").header("Authorization", key));
+
+        expect(404, http.request("DELETE", path).header("Authorization", bob.bearer()));
+        expect(204, http.request("DELETE", path).header("Authorization", hal.bearer()));
+        expect(404, http.request("DELETE", path).header("Authorization", hal.bearer()));
+        expect(401, http.request("GET", "/api/todos").header("Authorization", key));
+    }
+
+    @Test
     void signInThrottle() {
         String email = Identities.uniqueEmail("frank");
         assertThat(identities.signUp(email, Identities.PASSWORD, "Frank").status()).isEqualTo(201);

@@ -99,6 +99,12 @@ class DocumentationTest {
         assertThat(MarkdownDocs.matches("{…}", "{}")).isTrue();
         assertThat(MarkdownDocs.matches("…\"title\":\"Buy milk\"…", printed.replace("Buy milk", "Buy bread")))
                 .isFalse();
+        // an API key and its prefix differ every time; what surrounds them does not
+        String key = "quire_pat_" + "aB3-_".repeat(10) + "xYz9";
+        assertThat(MarkdownDocs.matches("{\"secret\":\"" + key + "\",\"prefix\":\"quire_pat_aB3-_a\"}",
+                "{\"secret\":\"quire_pat_" + "Zz0_-".repeat(10) + "AAAA\",\"prefix\":\"quire_pat_Zz0_-Z\"}")).isTrue();
+        assertThat(MarkdownDocs.matches("key_01M7Z48V1TWM309YFSTVXA2SZN", "key_01M94ABCDEFGHJKMNPQRSTVWXY")).isTrue();
+        assertThat(MarkdownDocs.matches("\"secret\":\"" + key + "\"", "\"token\":\"" + key + "\"")).isFalse();
         // a step that prints nothing must be shown printing nothing
         assertThat(MarkdownDocs.matches("", "204")).isFalse();
     }

@@ -212,7 +212,9 @@ final class MarkdownDocs {
         text = text.replaceAll("\\bses_[0-9A-Z]{26}\\.[A-Za-z0-9_-]+", "<token>");
         text = text.replaceAll("(cursor=)[A-Za-z0-9_-]+", "$1<cursor>");
         text = text.replaceAll("(\"nextCursor\":\")[^\"]+\"", "$1<cursor>\"");
-        text = text.replaceAll("\\b(acct|ses|todo|book|rev)_(?!0{10})[0-9A-Z]{26}\\b", "$1_<id>");
+        text = text.replaceAll("\\bquire_pat_[A-Za-z0-9_-]{54}(?![A-Za-z0-9_-])", "<api-key>");
+        text = text.replaceAll("\\bquire_pat_[A-Za-z0-9_-]{6}(?![A-Za-z0-9_-])", "<api-key-prefix>");
+        text = text.replaceAll("\\b(acct|ses|todo|book|rev|key)_(?!0{10})[0-9A-Z]{26}\\b", "$1_<id>");
         text = text.replaceAll("\\b\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?Z", "<time>");
         text = text.replaceAll("\\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT",
                 "<http-date>");

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
-    private static final Set<String> TAGS = Set.of("meta", "accounts", "sessions", "todos", "books", "reviews", "health",
-            "metrics");
+    private static final Set<String> TAGS = Set.of("meta", "accounts", "sessions", "keys", "todos", "books", "reviews",
+            "health", "metrics");
     private static final String BEARER = "[{\"bearerAuth\":[]}]";
     private static final String OPTIONAL_BEARER = "[{},{\"bearerAuth\":[]}]";
     /** /metrics: open, unless QUIRE_METRICS_TOKEN is set (not a session token). */
@@ -176,6 +176,24 @@ class OpenApiDocumentTest {
         }
         assertThat(contract.document().path("components").path("securitySchemes").path("bearerAuth").toString())
                 .contains("\"type\":\"http\"", "\"scheme\":\"bearer\"");
+    }
+
+    /**
+     * Each operation under /api names the scope an API key needs there, as the route declares it ({@code @KeyScope},
+     * or the event stream servlet's own): {@code any}, {@code none} (no key may), or the scope.
+     */
+    @Test
+    void everyApiOperationNamesTheKeyScopeItsRouteDeclares() {
+        for (var operation : contract.operations()) {
+            var route = servedRoute(operation);
+            var declared = operation.node().path("x-api-key-scope");
+            if (!operation.path().startsWith("/api")) {
+                assertThat(declared.isMissingNode()).as(operation.key() + ": no key is read outside /api").isTrue();
+                continue;
+            }
+            String expected = route.keyScope() == null ? "none" : route.keyScope().isEmpty() ? "any" : route.keyScope();
+            assertThat(declared.asText()).as(operation.key()).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -26,4 +26,15 @@ class AccessLogRedactionTest {
         assertThat(AccessLogFilter.redactedPath("/api/password-resets")).isEqualTo("/api/password-resets");
         assertThat(AccessLogFilter.redactedPath("/api/todos/todo_1")).isEqualTo("/api/todos/todo_1");
     }
+
+    @Test
+    void anApiKeyIsReplacedWhateverItsParameterIsCalledAndInPathsAndUserAgents() {
+        String key = "quire_pat_Zx9-_abcDEF0123456789abcdefABCDEF0123456789abcdefAB";
+        assertThat(AccessLogFilter.redacted("q=" + key + "&page=2")).isEqualTo("q=quire_pat_[redacted]&page=2");
+        assertThat(AccessLogFilter.redacted("q=" + key.toUpperCase())).isEqualTo("q=quire_pat_[redacted]");
+        assertThat(AccessLogFilter.withoutKeys("/api/todos/" + key)).isEqualTo("/api/todos/quire_pat_[redacted]");
+        assertThat(AccessLogFilter.withoutKeys("curl/8 " + key)).isEqualTo("curl/8 quire_pat_[redacted]");
+        assertThat(AccessLogFilter.withoutKeys("/api/keys/key_01JD3Q9Z8K4M2N6P7R8S9T0V1W"))
+                .isEqualTo("/api/keys/key_01JD3Q9Z8K4M2N6P7R8S9T0V1W");
+    }
 }

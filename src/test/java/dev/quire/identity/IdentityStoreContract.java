@@ -8,6 +8,7 @@ import dev.quire.identity.IdentityStore.EmailTokenRecord;
 import dev.quire.identity.IdentityStore.TokenPurpose;
 import dev.quire.mail.Mail;
 import dev.quire.identity.IdentityStore.NewAccountRecord;
+import dev.quire.identity.IdentityStore.NewApiKeyRecord;
 import dev.quire.identity.IdentityStore.NewSessionRecord;
 import dev.quire.shared.Ids;
 import java.time.Duration;
@@ -15,6 +16,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +64,7 @@ abstract class IdentityStoreContract {
 
     NewSessionRecord newSession(AccountId account, Instant expiresAt) {
         return new NewSessionRecord(new SessionId(Ids.random(SessionId.PREFIX)), account, "a".repeat(64), now,
-                expiresAt);
+                expiresAt, "Mozilla/5.0 (contract)", "192.0.2.7");
     }
 
     /** Starts a session the way the service does, against the account's current hash. */
@@ -362,5 +367,121 @@ abstract class IdentityStoreContract {
 
         assertThat(store.findToken(expired.tokenHash(), TokenPurpose.RESET)).isEmpty();
         assertThat(store.findToken(live.tokenHash(), TokenPurpose.VERIFY)).isPresent();
+    }
+
+    @Test
+    void sessionsAreListedWithTheirDetailsOnlyToTheirAccountAndOnlyWhileLive() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var older = started(account, now.plusSeconds(600));
+        var expired = started(account, now.minusSeconds(1));
+        started(other, now.plusSeconds(600));
+
+        var listed = store.listSessions(account.id(), now);
+
+        assertThat(listed).extracting(IdentityStore.SessionDetailsRecord::id).containsExactly(older.id());
+        var details = listed.get(0);
+        assertThat(details.createdAt()).isEqualTo(now);
+        assertThat(details.lastUsedAt()).as("a new session was last used when it started").isEqualTo(now);
+        assertThat(details.expiresAt()).isEqualTo(now.plusSeconds(600));
+        assertThat(details.userAgent()).isEqualTo("Mozilla/5.0 (contract)");
+        assertThat(details.clientAddress()).isEqualTo("192.0.2.7");
+        assertThat(store.findSession(expired.id())).isPresent();
+    }
+
+    @Test
+    void aSessionIsEndedOnlyByItsOwnAccountAndOthersCanBeEndedKeepingOne() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var kept = started(account, now.plusSeconds(600));
+        var second = started(account, now.plusSeconds(600));
+        var third = started(account, now.plusSeconds(600));
+        var others = started(other, now.plusSeconds(600));
+
+        assertThat(store.deleteSession(other.id(), second.id())).as("another account's id").isFalse();
+        assertThat(store.findSession(second.id())).isPresent();
+        assertThat(store.deleteSession(account.id(), second.id())).isTrue();
+        assertThat(store.deleteSession(account.id(), second.id())).as("already ended").isFalse();
+        assertThat(store.deleteOtherSessions(account.id(), kept.id())).isEqualTo(1);
+
+        assertThat(store.findSession(kept.id())).isPresent();
+        assertThat(store.findSession(third.id())).isEmpty();
+        assertThat(store.findSession(others.id())).as("another account's session").isPresent();
+    }
+
+    @Test
+    void lastUseIsWrittenOnlyWhenStaleSoOfTwoTouchesOnlyOneWrites() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var session = started(account, now.plusSeconds(6000));
+        Instant later = now.plusSeconds(90);
+        Instant staleBefore = later.minusSeconds(60);
+
+        assertThat(store.touchSession(session.id(), now.plusSeconds(30), now.plusSeconds(30).minusSeconds(60)))
+                .as("used 30 s after it started: not stale").isFalse();
+        assertThat(store.touchSession(session.id(), later, staleBefore)).isTrue();
+        assertThat(store.touchSession(session.id(), later, staleBefore)).as("the second of two at once").isFalse();
+        assertThat(store.findSession(session.id()).orElseThrow().lastUsedAt()).isEqualTo(later);
+    }
+
+    NewApiKeyRecord newKey(AccountId account, Set<ApiScope> scopes, Instant expiresAt) {
+        byte[] hash = new byte[32];
+        ThreadLocalRandom.current().nextBytes(hash);
+        return new NewApiKeyRecord(new ApiKeyId(Ids.timeOrdered(ApiKeyId.PREFIX, now.toEpochMilli())), account,
+                "deploy script", "quire_pat_abcdef", HexFormat.of().formatHex(hash), scopes, now, expiresAt);
+    }
+
+    @Test
+    void anApiKeyIsFoundByItsSecretHashWithItsScopesAndAccount() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var key = newKey(account.id(), EnumSet.of(ApiScope.TODOS_READ, ApiScope.ACCOUNT_READ), null);
+        store.insertApiKey(key);
+
+        var found = store.findApiKeyBySecretHash(key.secretHash()).orElseThrow();
+
+        assertThat(found.key().id()).isEqualTo(key.id());
+        assertThat(found.key().accountId()).isEqualTo(account.id());
+        assertThat(found.key().scopes()).containsExactlyInAnyOrder(ApiScope.TODOS_READ, ApiScope.ACCOUNT_READ);
+        assertThat(found.key().name()).isEqualTo("deploy script");
+        assertThat(found.key().prefix()).isEqualTo("quire_pat_abcdef");
+        assertThat(found.key().createdAt()).isEqualTo(now);
+        assertThat(found.key().lastUsedAt()).isNull();
+        assertThat(found.key().expiresAt()).isNull();
+        assertThat(found.accountEmail()).isEqualTo(account.email());
+        assertThat(store.findApiKeyBySecretHash("0".repeat(64))).isEmpty();
+    }
+
+    @Test
+    void apiKeysAreListedNewestFirstAndRevokedOnlyByTheirAccount() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var first = newKey(account.id(), EnumSet.of(ApiScope.TODOS_WRITE), now.plusSeconds(60));
+        store.insertApiKey(first);
+        var second = new NewApiKeyRecord(new ApiKeyId(Ids.timeOrdered(ApiKeyId.PREFIX, now.toEpochMilli() + 1)),
+                account.id(), "second", "quire_pat_zzzzzz", "b".repeat(64), EnumSet.allOf(ApiScope.class),
+                now.plusMillis(1), null);
+        store.insertApiKey(second);
+        store.insertApiKey(newKey(other.id(), EnumSet.of(ApiScope.TODOS_READ), null));
+
+        assertThat(store.listApiKeys(account.id())).extracting(IdentityStore.ApiKeyRecord::id)
+                .containsExactly(second.id(), first.id());
+        assertThat(store.listApiKeys(account.id()).get(1).expiresAt()).isEqualTo(now.plusSeconds(60));
+        assertThat(store.deleteApiKey(other.id(), first.id())).as("another account's key").isFalse();
+        assertThat(store.deleteApiKey(account.id(), first.id())).isTrue();
+        assertThat(store.findApiKey(first.id())).isEmpty();
+        assertThat(store.findApiKeyBySecretHash(first.secretHash())).isEmpty();
+        assertThat(store.deleteApiKey(account.id(), first.id())).isFalse();
+    }
+
+    @Test
+    void aKeysLastUseIsWrittenOnFirstUseAndThenOnlyWhenStale() {
+        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var key = newKey(account.id(), EnumSet.of(ApiScope.TODOS_READ), null);
+        store.insertApiKey(key);
+
+        assertThat(store.touchApiKey(key.id(), now, now.minusSeconds(60))).as("never used").isTrue();
+        assertThat(store.touchApiKey(key.id(), now.plusSeconds(30), now.minusSeconds(30))).isFalse();
+        assertThat(store.touchApiKey(key.id(), now.plusSeconds(61), now.plusSeconds(1))).isTrue();
+        assertThat(store.touchApiKey(key.id(), now.plusSeconds(61), now.plusSeconds(1))).isFalse();
+        assertThat(store.findApiKey(key.id()).orElseThrow().lastUsedAt()).isEqualTo(now.plusSeconds(61));
     }
 }

@@ -3,6 +3,7 @@ package dev.quire.identity;
 import dev.quire.mail.Mail;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,9 @@ class InMemoryIdentityStore implements IdentityStore {
     synchronized List<Mail> mails() {
         return List.copyOf(mails);
     }
+    private final Map<SessionId, Instant> sessionsLastUsed = new ConcurrentHashMap<>();
+    private final Map<ApiKeyId, ApiKeyRecord> keys = new ConcurrentHashMap<>();
+    private final Map<String, ApiKeyId> keysBySecretHash = new ConcurrentHashMap<>();
 
     @Override
     public synchronized AccountRecord insertAccount(NewAccountRecord account, EmailTokenRecord verification,
@@ -74,6 +78,7 @@ class InMemoryIdentityStore implements IdentityStore {
             return false;
         }
         sessions.put(session.id(), session);
+        sessionsLastUsed.put(session.id(), session.createdAt());
         return true;
     }
 
@@ -82,8 +87,8 @@ class InMemoryIdentityStore implements IdentityStore {
         return Optional.ofNullable(sessions.get(id)).map(session -> {
             var account = accounts.get(session.accountId());
             return new SessionWithAccountRecord(session.id(), session.secretHash(), session.createdAt(),
-                    session.expiresAt(), account.id(), account.email(), account.displayName(), account.createdAt(),
-                    account.emailVerifiedAt(), account.pendingEmail());
+                    session.expiresAt(), sessionsLastUsed.get(session.id()), account.id(), account.email(),
+                    account.displayName(), account.createdAt(), account.emailVerifiedAt(), account.pendingEmail());
         });
     }
 
@@ -112,6 +117,42 @@ class InMemoryIdentityStore implements IdentityStore {
         removeToken(token.accountId(), token.purpose());
         tokens.put(token.tokenHash(), token);
         mails.add(mail);
+        return true;
+    }
+
+    @Override
+    public List<SessionDetailsRecord> listSessions(AccountId accountId, Instant now) {
+        return sessions.values().stream()
+                .filter(session -> session.accountId().equals(accountId) && session.expiresAt().isAfter(now))
+                .sorted(Comparator.comparing(NewSessionRecord::createdAt)
+                        .thenComparing(session -> session.id().value()).reversed())
+                .map(session -> new SessionDetailsRecord(session.id(), session.createdAt(),
+                        sessionsLastUsed.get(session.id()), session.expiresAt(), session.userAgent(),
+                        session.clientAddress()))
+                .limit(1000)
+                .toList();
+    }
+
+    @Override
+    public synchronized boolean deleteSession(AccountId accountId, SessionId id) {
+        var session = sessions.get(id);
+        return session != null && session.accountId().equals(accountId) && sessions.remove(id) != null;
+    }
+
+    @Override
+    public synchronized int deleteOtherSessions(AccountId accountId, SessionId keep) {
+        int before = sessions.size();
+        sessions.values().removeIf(session -> session.accountId().equals(accountId) && !session.id().equals(keep));
+        return before - sessions.size();
+    }
+
+    @Override
+    public synchronized boolean touchSession(SessionId id, Instant now, Instant staleBefore) {
+        var last = sessionsLastUsed.get(id);
+        if (!sessions.containsKey(id) || last == null || !last.isBefore(staleBefore)) {
+            return false;
+        }
+        sessionsLastUsed.put(id, now);
         return true;
     }
 
@@ -190,6 +231,49 @@ class InMemoryIdentityStore implements IdentityStore {
     }
 
     @Override
+    public synchronized void insertApiKey(NewApiKeyRecord key) {
+        if (keysBySecretHash.putIfAbsent(key.secretHash(), key.id()) != null) {
+            throw new IllegalStateException("Two keys with one secret");
+        }
+        keys.put(key.id(), new ApiKeyRecord(key.id(), key.accountId(), key.name(), key.prefix(), key.scopes(),
+                key.createdAt(), null, key.expiresAt()));
+    }
+
+    @Override
+    public List<ApiKeyRecord> listApiKeys(AccountId accountId) {
+        return keys.values().stream().filter(key -> key.accountId().equals(accountId))
+                .sorted(Comparator.comparing(ApiKeyRecord::createdAt).thenComparing(key -> key.id().value())
+                        .reversed())
+                .limit(1000)
+                .toList();
+    }
+
+    @Override
+    public Optional<ApiKeyRecord> findApiKey(ApiKeyId id) {
+        return Optional.ofNullable(keys.get(id));
+    }
+
+    @Override
+    public Optional<ApiKeyWithAccountRecord> findApiKeyBySecretHash(String secretHash) {
+        return Optional.ofNullable(keysBySecretHash.get(secretHash)).map(keys::get).map(key -> {
+            var account = accounts.get(key.accountId());
+            return new ApiKeyWithAccountRecord(key, account.email(), account.displayName(), account.createdAt(),
+                    account.emailVerifiedAt(), account.pendingEmail());
+        });
+    }
+
+    @Override
+    public synchronized boolean deleteApiKey(AccountId accountId, ApiKeyId id) {
+        var key = keys.get(id);
+        if (key == null || !key.accountId().equals(accountId)) {
+            return false;
+        }
+        keys.remove(id);
+        keysBySecretHash.values().remove(id);
+        return true;
+    }
+
+    @Override
     public int deleteExpiredTokens(Instant now) {
         int before = tokens.size();
         tokens.values().removeIf(token -> !token.expiresAt().isAfter(now));
@@ -198,5 +282,16 @@ class InMemoryIdentityStore implements IdentityStore {
 
     private void removeToken(AccountId id, TokenPurpose purpose) {
         tokens.values().removeIf(token -> token.accountId().equals(id) && token.purpose() == purpose);
+    }
+
+    @Override
+    public synchronized boolean touchApiKey(ApiKeyId id, Instant now, Instant staleBefore) {
+        var key = keys.get(id);
+        if (key == null || key.lastUsedAt() != null && !key.lastUsedAt().isBefore(staleBefore)) {
+            return false;
+        }
+        keys.put(id, new ApiKeyRecord(key.id(), key.accountId(), key.name(), key.prefix(), key.scopes(),
+                key.createdAt(), now, key.expiresAt()));
+        return true;
     }
 }

@@ -12,7 +12,10 @@ import dev.quire.support.Identities;
 import dev.quire.support.RouteRecorder;
 import dev.quire.support.TestDatabase;
 import dev.quire.support.TestServer;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,29 @@ abstract class AuthorizationMatrixSuite {
     private Belongings ada;
     private Identities.Caller bob;
     private Map<String, JsonNode> adasThingsBefore;
+    /** Every kind of API key, each held by an account of its own (so that reviews by two keys don't collide). */
+    private List<KeyCaller> keys;
+    /** Bearer tokens of every account other than A that may have written a review of A's book, by account id. */
+    private final Map<String, String> reviewers = new LinkedHashMap<>();
+
+    /**
+     * An API key as a caller: {@code scopes} it was made with; {@code dead} when it was revoked or has expired (401
+     * everywhere under /api).
+     */
+    record KeyCaller(String kind, Set<String> scopes, boolean dead, Identities.Caller holder, String key,
+                     Instant expiresAt) {
+        String bearer() {
+            return "Bearer " + key;
+        }
+
+        @Override
+        public String toString() {
+            return "key (" + kind + ")";
+        }
+    }
+
+    private static final List<String> ALL_SCOPES =
+            List.of("todos:read", "todos:write", "books:write", "reviews:write", "account:read");
 
     abstract TestDatabase database();
 
@@ -69,6 +95,15 @@ abstract class AuthorizationMatrixSuite {
         identities = new Identities(http);
         ada = Belongings.make(http, identities, "Ada");
         bob = identities.newCaller("Bob");
+        reviewers.put(bob.accountId(), bob.bearer());
+        keys = new ArrayList<>();
+        keys.add(newKey("all scopes", ALL_SCOPES, null, false));
+        for (String scope : ALL_SCOPES) {
+            keys.add(newKey(scope + " only", List.of(scope), null, false));
+        }
+        keys.add(newKey("read-only", List.of("todos:read", "account:read"), null, false));
+        keys.add(newKey("revoked", ALL_SCOPES, null, true));
+        keys.add(newKey("expired", ALL_SCOPES, Instant.now().plusSeconds(2), false));
         adasThingsBefore = adasThings();
     }
 
@@ -98,7 +133,7 @@ abstract class AuthorizationMatrixSuite {
     @Order(1)
     void everyRouteThatNamesAnIdIsAnObjectRouteAndTheOthersAreNot() {
         for (Rule rule : AuthorizationRules.RULES) {
-            boolean namesAThing = rule.target().matches(".*\\{(account|todo|book|review)}.*");
+            boolean namesAThing = rule.target().matches(".*\\{(account|todo|book|review|sessionId|key)}.*");
             assertThat(namesAThing).as(rule.toString()).isEqualTo(rule.scope() == Scope.OBJECT);
         }
     }
@@ -161,6 +196,103 @@ abstract class AuthorizationMatrixSuite {
         }
     }
 
+    /**
+     * Every kind of API key on every route: a key with the rule's scope gets what B gets (it acts for an account that
+     * is not A, as B does), a key without it 403 with an {@code insufficient_scope} challenge naming the scope, a key
+     * on a route closed to keys 403 without one, and a revoked or expired key 401 everywhere under /api.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    @Order(2)
+    @Timeout(60)
+    void everyKindOfApiKeyGetsWhatTheRuleSays(Rule rule) {
+        awaitExpiry();
+        for (var key : keys) {
+            int expected = expectedFor(key, rule);
+            if (isEventStream(rule)) {
+                try (var stream = openStream(fill(rule.target()), key.bearer())) {
+                    assertThat(stream.status()).as(key + ": " + rule).isEqualTo(expected);
+                    if (expected == 403) {
+                        assertThat(stream.header("WWW-Authenticate")).as(key + ": " + rule)
+                                .contains("error=\"insufficient_scope\"", "scope=\"" + rule.keyScope() + "\"");
+                    }
+                }
+                continue;
+            }
+            var response = send(rule, key.bearer(), null);
+            assertThat(response.status()).as(key + ": " + rule + "\n" + response).isEqualTo(expected);
+            if (expected >= 400) {
+                assertThat(response.contentType()).as(response.toString()).isEqualTo("application/problem+json");
+            }
+            boolean lacksScope = !key.dead() && rule.keyScope() != AuthorizationRules.NO_KEY
+                    && !rule.keyScope().isEmpty() && !key.scopes().contains(rule.keyScope());
+            if (expected == 403 && (lacksScope || rule.keyScope() == AuthorizationRules.NO_KEY)) {
+                String challenge = response.header("WWW-Authenticate");
+                if (rule.keyScope() == AuthorizationRules.NO_KEY) {
+                    assertThat(challenge).as("no scope would do: " + key + ": " + rule).isNull();
+                    assertThat(response.json().path("detail").asText()).contains("API keys cannot use this route");
+                } else {
+                    assertThat(challenge).as(key + ": " + rule).isEqualTo("Bearer realm=\"quire\", "
+                            + "error=\"insufficient_scope\", scope=\"" + rule.keyScope() + "\"");
+                }
+            }
+            if (expected == 401) {
+                assertThat(response.json().path("detail").asText()).as(key + ": " + rule)
+                        .isEqualTo("The API key is unknown, expired or revoked.");
+            }
+        }
+    }
+
+    /** What the rule says a key gets: see {@link #everyKindOfApiKeyGetsWhatTheRuleSays}. */
+    private static int expectedFor(KeyCaller key, Rule rule) {
+        if (!rule.target().startsWith("/api")) {
+            return rule.forAnonymous(); // the probes, metrics and docs read no bearer token
+        }
+        if (key.dead()) {
+            return 401;
+        }
+        if (rule.keyScope() == AuthorizationRules.NO_KEY) {
+            return 403;
+        }
+        return rule.keyScope().isEmpty() || key.scopes().contains(rule.keyScope()) ? rule.forB() : 403;
+    }
+
+    private KeyCaller newKey(String kind, List<String> scopes, Instant expiresAt, boolean revoke) {
+        var holder = identities.newCaller("Key-" + kind.replaceAll("[^A-Za-z]", ""));
+        reviewers.put(holder.accountId(), holder.bearer());
+        var body = JsonNodeFactory.instance.objectNode().put("name", kind);
+        scopes.forEach(body.putArray("scopes")::add);
+        if (expiresAt != null) {
+            body.put("expiresAt", expiresAt.toString());
+        }
+        var created = http.request("POST", "/api/keys").header("Authorization", holder.bearer())
+                .json(body.toString()).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        if (revoke) {
+            assertThat(http.request("DELETE", "/api/keys/" + created.json().path("id").asText())
+                    .header("Authorization", holder.bearer()).send().status()).isEqualTo(204);
+        }
+        return new KeyCaller(kind, Set.copyOf(scopes), revoke || expiresAt != null, holder,
+                created.json().path("secret").asText(), expiresAt);
+    }
+
+    /** The expired key was made to expire two seconds after it was made; waits until it has. */
+    private void awaitExpiry() {
+        for (var key : keys) {
+            if (key.expiresAt() != null) {
+                long wait = Duration.between(Instant.now(), key.expiresAt()).toMillis() + 50;
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     @Order(2)
     void methodsAnObjectRouteDoesNotServeAre405ForEveryone() {
@@ -185,23 +317,31 @@ abstract class AuthorizationMatrixSuite {
     @Test
     @Order(3)
     void asThingsAreUnchangedAfterEveryAttempt() {
-        // B's own review of A's book was allowed; B, its author, may delete it (and does: a positive control)
+        // B's own review of A's book was allowed, and so were those of the keys with reviews:write (for their
+        // accounts); each author may delete theirs (and does: a positive control)
         var reviews = http.get("/api/books/" + ada.bookId() + "/reviews?per_page=100").json().path("items");
+        int othersReviews = 0;
         for (JsonNode review : reviews) {
-            if (review.path("authorId").asText().equals(bob.accountId())) {
+            String author = review.path("authorId").asText();
+            if (!author.equals(ada.caller().accountId())) {
+                assertThat(reviewers).as("a review by an account of this test").containsKey(author);
                 var deleted = http.request("DELETE", "/api/books/" + ada.bookId() + "/reviews/" + review.path("id")
-                        .asText()).header("Authorization", bob.bearer()).send();
+                        .asText()).header("Authorization", reviewers.get(author)).send();
                 assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+                othersReviews++;
             }
         }
+        assertThat(othersReviews).as("B's review and those of the two keys with reviews:write").isEqualTo(3);
+        long versionsMoved = 2L * othersReviews;
 
         var after = adasThings();
 
         assertThat(after.keySet()).isEqualTo(adasThingsBefore.keySet());
         adasThingsBefore.forEach((what, before) -> {
             if (what.equals("book")) {
-                // B's review, added and deleted, moved the book's version (and time) on by two, nothing else
-                assertThat(after.get(what).path("version").asLong()).isEqualTo(before.path("version").asLong() + 2);
+                // each review, added and deleted, moved the book's version (and time) on by two, nothing else
+                assertThat(after.get(what).path("version").asLong())
+                        .isEqualTo(before.path("version").asLong() + versionsMoved);
                 assertThat(withoutVersion(after.get(what))).as(what).isEqualTo(withoutVersion(before));
             } else {
                 assertThat(after.get(what)).as(what).isEqualTo(before);
@@ -300,6 +440,42 @@ abstract class AuthorizationMatrixSuite {
         }
     }
 
+    /**
+     * A session ended from another one ({@code DELETE /api/sessions/{id}}) and a revoked API key end their open
+     * streams at the next heartbeat, like a sign-out; and the key opens none afterwards.
+     */
+    @Test
+    @Order(4)
+    void aSessionEndedByIdAndARevokedKeyEndTheirStreams() {
+        var d = identities.newCaller("Stream-D");
+        var elsewhere = identities.signIn(d.email(), Identities.PASSWORD);
+        assertThat(elsewhere.status()).as(elsewhere.toString()).isEqualTo(201);
+        String other = "Bearer " + elsewhere.json().path("token").asText();
+        try (var ended = openStream("/api/todos/events", other)) {
+            assertThat(ended.status()).isEqualTo(200);
+            awaitConnected(ended);
+            var deleted = http.request("DELETE", "/api/sessions/" + elsewhere.json().path("id").asText())
+                    .header("Authorization", d.bearer()).send();
+            assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+            assertThat(ended.awaitEnd(HEARTBEAT.multipliedBy(10))).as("the stream of a session ended by its id")
+                    .isTrue();
+        }
+
+        var key = succeeded(http.request("POST", "/api/keys").header("Authorization", d.bearer())
+                .json("{\"name\":\"stream reader\",\"scopes\":[\"todos:read\"]}"));
+        String bearer = "Bearer " + key.path("secret").asText();
+        try (var revoked = openStream("/api/todos/events", bearer)) {
+            assertThat(revoked.status()).isEqualTo(200);
+            awaitConnected(revoked);
+            assertThat(http.request("DELETE", "/api/keys/" + key.path("id").asText())
+                    .header("Authorization", d.bearer()).send().status()).isEqualTo(204);
+            assertThat(revoked.awaitEnd(HEARTBEAT.multipliedBy(10))).as("the stream of a revoked key").isTrue();
+        }
+        try (var refused = openStream("/api/todos/events", bearer)) {
+            assertThat(refused.status()).as("a revoked key opens no stream").isEqualTo(401);
+        }
+    }
+
     private boolean isEventStream(Rule rule) {
         return served.routes().stream().anyMatch(route -> rule.route().equals(route.method() + " " + route.path())
                 && RouteRecorder.isEventStream(route));
@@ -337,6 +513,7 @@ abstract class AuthorizationMatrixSuite {
         things.put("session", readAsA("/api/sessions/me"));
         things.put("todo", readAsA("/api/todos/" + ada.todoId()));
         things.put("todos", readAsA("/api/todos"));
+        things.put("keys", readAsA("/api/keys"));
         things.put("book", readAsA("/api/books/" + ada.bookId()));
         things.put("review", readAsA("/api/books/" + ada.bookId() + "/reviews/" + ada.reviewId()));
         return things;

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The bad-input catalogue: one row per hostile or broken request, with the status Quire is designed to answer.
  * Placeholders name the signed-in account A's things ({@code {todo}}, {@code {book}}, {@code {review}},
- * {@code {account}}, {@code {email}}, {@code {token}}, {@code {sessionId}}), made before the catalogue runs.
+ * {@code {account}}, {@code {email}}, {@code {token}}, {@code {sessionId}}, {@code {key}}, {@code {apiKey}}), made
+ * before the catalogue runs ({@code {apiKey}} is A's todos:read key itself, {@code {key}} its id).
  * Rows marked {@link Answerer#CONTAINER} are refused by the container itself (its HTTP parser, its path checks, its
  * default descriptor) before any of Quire's code runs: their status is the container's (Jetty's: the test server is
  * Jetty), and their answer is still problem+json with a request id, a fresh one where the container could not read
@@ -51,6 +52,7 @@ final class BadInputCatalogue {
         accounts(rows);
         mailedLinks(rows);
         sessions(rows);
+        keys(rows);
         todos(rows);
         books(rows);
         reviews(rows);
@@ -228,7 +230,16 @@ final class BadInputCatalogue {
                 .json("{\"email\":\"{email}\",\"password\":\"" + PASSWORD + "\"}"));
         t.app("sign-in: body of 1 MiB + 1", 413, post(signIn).json(oversized()));
         t.app("sign-in: chunked body of 1 MiB + 1", 413, post(signIn).json(oversized()).framing(CHUNKED));
-        t.app("GET on the sessions collection", 405, get(signIn).signedIn());
+        t.app("PUT on the sessions collection", 405, RawRequest.of("PUT", signIn).signedIn().json("{}"));
+        t.app("end a session: id that is no session id", 404, RawRequest.of("DELETE", "/api/sessions/not-a-session")
+                .signedIn());
+        t.app("end a session: A's account id as the session id", 404, RawRequest.of("DELETE",
+                "/api/sessions/{account}").signedIn());
+        t.app("end a session: GET on one session", 405, get("/api/sessions/ses_01JD3Q9Z8K4M2N6P7R8S9T0V1W")
+                .signedIn());
+        t.app("POST on sessions/others", 405, post("/api/sessions/others").signedIn().json("{}"));
+        t.app("sessions list with a made-up API key", 401, get(signIn)
+                .header("Authorization", "Bearer quire_pat_" + "A".repeat(54)));
         t.app("PATCH on sessions/me", 405, patch("/api/sessions/me").signedIn().json("{\"expiresAt\":null}"));
         t.app("sessions/me with a token that is no token", 401, get("/api/sessions/me")
                 .header("Authorization", "Bearer ses_x.y"));
@@ -242,6 +253,79 @@ final class BadInputCatalogue {
                 .header("Authorization", "Bearer {tamperedToken}"));
         t.app("sign-out with no session", 401, RawRequest.of("DELETE", "/api/sessions/me"));
         t.container("sessions/%00", 400, get("/api/sessions/%00").signedIn());
+    }
+
+    private static void keys(List<Row> rows) {
+        var t = new Table(rows, "keys");
+        String keys = "/api/keys";
+        String valid = "{\"name\":\"k\",\"scopes\":[\"todos:read\"]}";
+        t.app("create: empty body", 400, post(keys).signedIn().json(""));
+        t.app("create: unterminated object", 400, post(keys).signedIn().json("{\"name\":"));
+        t.app("create: array instead of object", 400, post(keys).signedIn().json("[\"todos:read\"]"));
+        t.app("create: literal null", 400, post(keys).signedIn().json("null"));
+        t.app("create: 10,000-deep arrays", 400, post(keys).signedIn().json(DEEP_ARRAYS));
+        t.app("create: 10,000-deep arrays as the scopes", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":" + DEEP_ARRAYS + "}"), "scopes");
+        t.app("create: duplicate scopes keys", 400, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"scopes\":[\"todos:write\"]}"));
+        t.app("create: unknown scope", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:admin\"]}"), "todos:admin");
+        t.app("create: scope in capitals", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"TODOS:READ\"]}"), "TODOS:READ");
+        t.app("create: wildcard scope", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[\"*\"]}"),
+                "scopes");
+        t.app("create: six scopes (one twice)", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":"
+                + "[\"todos:read\",\"todos:write\",\"books:write\",\"reviews:write\",\"account:read\",\"todos:read\"]}"),
+                "at most 5");
+        t.app("create: no scopes", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[]}"), "scopes");
+        t.app("create: scopes null", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":null}"), "scopes");
+        t.app("create: a null scope", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[null]}"),
+                "scopes");
+        t.app("create: a number as a scope", 422, post(keys).signedIn().json("{\"name\":\"k\",\"scopes\":[1]}"),
+                "scopes");
+        t.app("create: scopes as one string", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":\"todos:read\"}"), "scopes");
+        t.app("create: no name", 422, post(keys).signedIn().json("{\"scopes\":[\"todos:read\"]}"), "name");
+        t.app("create: blank name", 422, post(keys).signedIn().json("{\"name\":\" \",\"scopes\":[\"todos:read\"]}"),
+                "name");
+        t.app("create: name of 101 characters", 422, post(keys).signedIn()
+                .json("{\"name\":\"" + "n".repeat(101) + "\",\"scopes\":[\"todos:read\"]}"), "name");
+        t.app("create: control character in the name", 422, post(keys).signedIn()
+                .json("{\"name\":\"a\\u0007b\",\"scopes\":[\"todos:read\"]}"), "name");
+        t.app("create: name as a number", 422, post(keys).signedIn().json("{\"name\":7,\"scopes\":[\"todos:read\"]}"),
+                "name");
+        t.app("create: expiry in the past", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"expiresAt\":\"2001-01-01T00:00:00Z\"}"),
+                "expiresAt");
+        t.app("create: expiry that is no time", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"expiresAt\":\"tomorrow\"}"), "expiresAt");
+        t.app("create: expiry as a number", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"expiresAt\":4102444800}"), "expiresAt");
+        t.app("create: mass-assigned secret", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"secret\":\"quire_pat_chosen\"}"), "secret");
+        t.app("create: mass-assigned prefix", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"prefix\":\"quire_pat_AAAAAA\"}"), "prefix");
+        t.app("create: mass-assigned account", 422, post(keys).signedIn()
+                .json("{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"accountId\":\"{account}\"}"), "accountId");
+        t.app("create: no Content-Type", 415, post(keys).signedIn().body(valid));
+        t.app("create: Accept application/xml", 406, post(keys).signedIn().header("Accept", "application/xml")
+                .json(valid));
+        t.app("create: body of 1 MiB + 1", 413, post(keys).signedIn().json(oversized()));
+        t.app("create: without a session", 401, post(keys).json(valid));
+        t.app("create: with A's key as the caller", 403, post(keys).header("Authorization", "Bearer {apiKey}")
+                .json(valid), "signed-in session");
+        t.app("create: with a made-up key", 401, post(keys).header("Authorization", "Bearer quire_pat_x").json(valid));
+        t.app("create: with the key prefix in capitals", 401, post(keys)
+                .header("Authorization", "Bearer QUIRE_PAT_" + "A".repeat(54)).json(valid));
+        t.app("read: id that is no key id", 404, get("/api/keys/not-a-key").signedIn());
+        t.app("read: A's key's prefix as its id", 404, get("/api/keys/quire_pat_AAAAAA").signedIn());
+        t.app("PUT on a key", 405, RawRequest.of("PUT", "/api/keys/{key}").signedIn().json(valid));
+        t.app("PATCH on a key", 405, patch("/api/keys/{key}").signedIn().json("{\"scopes\":[\"todos:write\"]}"));
+        t.app("DELETE on the keys collection", 405, RawRequest.of("DELETE", keys).signedIn());
+        t.app("revoke: id that is no key id", 404, RawRequest.of("DELETE", "/api/keys/x").signedIn());
+        t.app("todos with A's read-only key: a write", 403, post("/api/todos").header("Authorization", "Bearer {apiKey}")
+                .json("{\"title\":\"by key\"}"), "todos:write");
+        t.container("keys/%00", 400, get("/api/keys/%00").signedIn());
     }
 
     private static void todos(List<Row> rows) {

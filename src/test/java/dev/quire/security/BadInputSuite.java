@@ -88,8 +88,8 @@ abstract class BadInputSuite {
                 Collectors.counting()));
 
         assertThat(rows).hasSizeGreaterThanOrEqualTo(100);
-        assertThat(perFamily.keySet()).containsExactly("accounts", "books", "mailed links", "reviews", "sessions",
-                "todos");
+        assertThat(perFamily.keySet()).containsExactly("accounts", "books", "keys", "mailed links", "reviews",
+                "sessions", "todos");
         perFamily.forEach((family, count) -> assertThat(count).as(family).isGreaterThanOrEqualTo(20));
     }
 

@@ -10,10 +10,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * One signed-in account and one of each thing it can own, made through the public API: a todo, a book (with an
- * ISBN) and its own review of that book. Tests aim hostile requests at these through the placeholders of
+ * ISBN), its own review of that book, and an API key. Tests aim hostile requests at these through the placeholders of
  * {@link #fill}.
  */
-record Belongings(Identities.Caller caller, String sessionId, String todoId, String bookId, String reviewId) {
+record Belongings(Identities.Caller caller, String sessionId, String todoId, String bookId, String reviewId,
+                  String keyId, String apiKey) {
     static final String ISBN = "978-0-306-40615-7";
 
     static Belongings make(Http http, Identities identities, String name) {
@@ -27,8 +28,11 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
         String bookId = book.json().path("id").asText();
         var review = created(http.request("POST", "/api/books/" + bookId + "/reviews")
                 .header("Authorization", caller.bearer()).json("{\"rating\":4,\"text\":\"My own book.\"}"), 201);
+        var key = created(http.request("POST", "/api/keys").header("Authorization", caller.bearer())
+                .json("{\"name\":\"" + name + "'s key\",\"scopes\":[\"todos:read\"]}"), 201);
         return new Belongings(caller, session.json().path("id").asText(), todo.json().path("id").asText(), bookId,
-                review.json().path("id").asText());
+                review.json().path("id").asText(), key.json().path("id").asText(),
+                key.json().path("secret").asText());
     }
 
     private static Http.Response created(Http.Request request, int status) {
@@ -44,18 +48,23 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
         return token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
     }
 
-    /** Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}. */
+    /**
+     * Replaces {token}, {tamperedToken}, {sessionId}, {account}, {email}, {EMAIL}, {todo}, {book}, {review}, {key}
+     * (the id of A's todos:read API key) and {apiKey} (the key itself).
+     */
     UnaryOperator<String> fill() {
-        var values = Map.of(
-                "{token}", caller.token(),
-                "{tamperedToken}", tamperedToken(),
-                "{sessionId}", sessionId,
-                "{account}", caller.accountId(),
-                "{email}", caller.email(),
-                "{EMAIL}", caller.email().toUpperCase(Locale.ROOT),
-                "{todo}", todoId,
-                "{book}", bookId,
-                "{review}", reviewId);
+        var values = Map.ofEntries(
+                Map.entry("{token}", caller.token()),
+                Map.entry("{tamperedToken}", tamperedToken()),
+                Map.entry("{sessionId}", sessionId),
+                Map.entry("{account}", caller.accountId()),
+                Map.entry("{email}", caller.email()),
+                Map.entry("{EMAIL}", caller.email().toUpperCase(Locale.ROOT)),
+                Map.entry("{todo}", todoId),
+                Map.entry("{book}", bookId),
+                Map.entry("{review}", reviewId),
+                Map.entry("{key}", keyId),
+                Map.entry("{apiKey}", apiKey));
         return text -> {
             String filled = text;
             for (var entry : values.entrySet()) {

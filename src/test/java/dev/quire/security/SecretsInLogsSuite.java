@@ -33,11 +33,12 @@ import org.junit.jupiter.api.Timeout;
  * No secret reaches a log line, and no response gives back a password or a hash. A whole flow runs against the
  * real application with its real JSON logs on stdout: sign-up, sign-in with the right and a wrong password,
  * requests with the token, malformed, tampered and doubled Authorization headers, /metrics with and without its
- * token, bodies that fail validation with the password in them, a password change, sign-out. Then every line
- * logged since the server started is searched for each secret: the passwords, the token and its secret half, every
- * Authorization value sent, the metrics token, the database password, and the token hash and password hash as the
- * database holds them, and the tokens of the mailed links (a verification, a password reset whose token travels
- * in its path). Runs once per database.
+ * token, bodies that fail validation with the password in them, a password change, an API key made, used, refused a
+ * write, sent in a query and a path, tampered with and revoked, sign-out. Then every line logged since the server
+ * started is searched for each secret: the passwords, the token and its secret half, every Authorization value sent,
+ * the API keys (and the part after their visible prefix), the metrics token, the database password, the token, key
+ * and password hashes as the database holds them, and the tokens of the mailed links (a verification, a password
+ * reset whose token travels in its path). Runs once per database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SecretsInLogsSuite {
@@ -132,6 +133,28 @@ abstract class SecretsInLogsSuite {
         responses.add(expect(400, http.request("GET", "/api/books?access_token=" + token + "&q=dune").send()));
         responses.add(expect(400, http.request("GET", "/api/books?q=dune&Password=" + password).send()));
 
+        // an API key: made, used, refused a write, sent where no key belongs, tampered with, revoked
+        var created = expect(201, http.request("POST", "/api/keys").header("Authorization", bearer)
+                .json("{\"name\":\"logged nowhere\",\"scopes\":[\"todos:read\"]}").send());
+        String key = created.json().path("secret").asText();
+        String keyId = created.json().path("id").asText();
+        String tamperedKey = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
+        secrets.put("API key", key);
+        secrets.put("API key past its prefix", key.substring(created.json().path("prefix").asText().length()));
+        secrets.put("tampered API key", tamperedKey);
+        responses.add(expect(200, http.request("GET", "/api/todos").header("Authorization", "Bearer " + key).send()));
+        responses.add(expect(403, http.request("POST", "/api/todos").header("Authorization", "Bearer " + key)
+                .json("{\"title\":\"No\"}").send()));
+        responses.add(expect(403, http.request("GET", "/api/keys").header("Authorization", "Bearer " + key).send()));
+        responses.add(expect(400, http.request("GET", "/api/books?q=dune&k=" + key).send()));
+        responses.add(expect(404, http.request("GET", "/api/todos/" + key).header("Authorization", bearer).send()));
+        responses.add(expect(401, http.request("GET", "/api/todos").header("Authorization", "Bearer " + tamperedKey)
+                .send()));
+        secrets.put("API key hash", column("select secret_hash from api_keys where id = ?", keyId));
+        assertThat(secrets.get("API key hash")).isEqualTo(sha256(key));
+        responses.add(expect(204, http.request("DELETE", "/api/keys/" + keyId).header("Authorization", bearer).send()));
+        responses.add(expect(401, http.request("GET", "/api/todos").header("Authorization", "Bearer " + key).send()));
+
         // bodies that fail, with a password in them
         responses.add(expect(422, http.request("POST", "/api/accounts").json("{\"email\":\"not-an-address\","
                 + "\"password\":\"" + invalidPassword + "\",\"displayName\":\"\"}").send()));
@@ -194,7 +217,8 @@ abstract class SecretsInLogsSuite {
             String whole = response.raw().headers().map() + " " + response.body();
             for (String what : List.of("password", "wrong password", "password in an invalid body", "new password",
                     "token hash", "password hash", "metrics token", "database password", "tampered token",
-                    "verification token", "reset token", "password set by a reset")) {
+                    "verification token", "reset token", "password set by a reset", "tampered API key",
+                    "API key hash")) {
                 assertThat(whole).as(response + " holds the " + what).doesNotContain(secrets.get(what));
             }
         }

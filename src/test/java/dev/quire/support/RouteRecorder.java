@@ -1,6 +1,7 @@
 package dev.quire.support;
 
 import dev.quire.identity.SignedIn;
+import dev.quire.rest.KeyScope;
 import java.lang.reflect.Method;
 import java.util.HashSet;
 import java.util.List;
@@ -27,14 +28,16 @@ public final class RouteRecorder implements ApplicationEventListener {
      * and {@code servletRoutesAreTheEventStreamServletsPaths} (OpenApiDocumentTest) holds it to the servlet's own.
      */
     public static final List<Route> SERVLET_ROUTES = List.of(
-            new Route("GET", "/api/todos/events", true, Set.of(), Set.of(EVENT_STREAM)),
-            new Route("GET", "/api/books/events", false, Set.of(), Set.of(EVENT_STREAM)));
+            new Route("GET", "/api/todos/events", true, Set.of(), Set.of(EVENT_STREAM), KeyScope.TODOS_READ),
+            new Route("GET", "/api/books/events", false, Set.of(), Set.of(EVENT_STREAM), KeyScope.NONE));
 
     /**
      * One resource method: a method on a path template, as the application serves it, with the media types of the
-     * body it takes and of the answers it names ({@code @Produces}; none for a method that names none).
+     * body it takes and of the answers it names ({@code @Produces}; none for a method that names none), and the scope an
+     * API key needs ({@code @KeyScope}: "" for any key, null when no key may).
      */
-    public record Route(String method, String path, boolean signedIn, Set<String> consumes, Set<String> produces) {
+    public record Route(String method, String path, boolean signedIn, Set<String> consumes, Set<String> produces,
+                        String keyScope) {
         /** The route's identity for comparison with the document: template names and trailing slashes left out. */
         public String key() {
             return method + " " + normalise(path);
@@ -93,7 +96,10 @@ public final class RouteRecorder implements ApplicationEventListener {
             var produces = new HashSet<String>();
             method.getProducedTypes().stream().filter(type -> !type.isWildcardType())
                     .forEach(type -> produces.add(type.getType() + "/" + type.getSubtype()));
-            routes.add(new Route(method.getHttpMethod(), path, signedIn, consumes, produces));
+            var scope = java.isAnnotationPresent(KeyScope.class) ? java.getAnnotation(KeyScope.class)
+                    : java.getDeclaringClass().getAnnotation(KeyScope.class);
+            routes.add(new Route(method.getHttpMethod(), path, signedIn, consumes, produces,
+                    scope == null ? null : scope.value()));
         }
         if (resource.getResourceLocator() != null) {
             throw new IllegalStateException("A sub-resource locator at " + path + ": teach the route test about it");
