@@ -371,8 +371,8 @@ abstract class IdentityStoreContract {
 
     @Test
     void sessionsAreListedWithTheirDetailsOnlyToTheirAccountAndOnlyWhileLive() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
-        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
         var older = started(account, now.plusSeconds(600));
         var expired = started(account, now.minusSeconds(1));
         started(other, now.plusSeconds(600));
@@ -391,8 +391,8 @@ abstract class IdentityStoreContract {
 
     @Test
     void aSessionIsEndedOnlyByItsOwnAccountAndOthersCanBeEndedKeepingOne() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
-        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
         var kept = started(account, now.plusSeconds(600));
         var second = started(account, now.plusSeconds(600));
         var third = started(account, now.plusSeconds(600));
@@ -411,7 +411,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void lastUseIsWrittenOnlyWhenStaleSoOfTwoTouchesOnlyOneWrites() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var session = started(account, now.plusSeconds(6000));
         Instant later = now.plusSeconds(90);
         Instant staleBefore = later.minusSeconds(60);
@@ -432,7 +432,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void anApiKeyIsFoundByItsSecretHashWithItsScopesAndAccount() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var key = newKey(account.id(), EnumSet.of(ApiScope.TODOS_READ, ApiScope.ACCOUNT_READ), null);
         store.insertApiKey(key);
 
@@ -452,8 +452,8 @@ abstract class IdentityStoreContract {
 
     @Test
     void apiKeysAreListedNewestFirstAndRevokedOnlyByTheirAccount() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
-        var other = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
+        var other = insert(newAccount(uniqueEmail()));
         var first = newKey(account.id(), EnumSet.of(ApiScope.TODOS_WRITE), now.plusSeconds(60));
         store.insertApiKey(first);
         var second = new NewApiKeyRecord(new ApiKeyId(Ids.timeOrdered(ApiKeyId.PREFIX, now.toEpochMilli() + 1)),
@@ -474,7 +474,7 @@ abstract class IdentityStoreContract {
 
     @Test
     void aKeysLastUseIsWrittenOnFirstUseAndThenOnlyWhenStale() {
-        var account = store.insertAccount(newAccount(uniqueEmail()));
+        var account = insert(newAccount(uniqueEmail()));
         var key = newKey(account.id(), EnumSet.of(ApiScope.TODOS_READ), null);
         store.insertApiKey(key);
 

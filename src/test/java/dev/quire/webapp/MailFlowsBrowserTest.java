@@ -156,6 +156,64 @@ class MailFlowsBrowserTest {
         return PUBLIC_URL + link;
     }
 
+    /**
+     * A newcomer's whole first hour with accounts: signs up on the page, follows the mail's link, makes a read-only
+     * key on the account page, uses it with curl (the real one, as a script would), and revokes it on the page.
+     */
+    @Test
+    void aNewcomerVerifiesTheAddressMakesAReadOnlyKeyUsesItWithCurlAndRevokesIt() throws Exception {
+        String email = Identities.uniqueEmail("scripter");
+        browser.open(server.uri("/#/sign-up"));
+        browser.visible(By.id("sign-up-name")).sendKeys("Scripter");
+        browser.visible(By.id("sign-up-email")).sendKeys(email);
+        browser.visible(By.id("sign-up-password")).sendKeys(Identities.PASSWORD + Keys.ENTER);
+        browser.showing(By.id("account"), "Signed in as Scripter");
+        String pageToken = token();
+        assertThat(http.request("POST", "/api/todos").header("Authorization", "Bearer " + pageToken)
+                .json("{\"title\":\"Back up the photos\"}").send().status()).isEqualTo(201);
+
+        followLink(email, "Confirm your email address for Quire");
+        browser.showing(By.cssSelector("main .outcome"), "Your email address is verified.");
+        assertThat(me(pageToken).path("emailVerified").asBoolean()).isTrue();
+
+        browser.visible(By.cssSelector("#account a.who")).click();
+        browser.showing(By.cssSelector("main h1"), "Your account");
+        browser.visible(By.cssSelector(".email-state .email-verified"));
+        browser.visible(By.id("key-name")).sendKeys("nightly backup");
+        browser.visible(By.id("key-scope-todos-read")).click();
+        browser.visible(button("Create key")).click();
+        String key = browser.visible(By.id("new-key-secret")).getDomProperty("value");
+        assertThat(key).startsWith("quire_pat_");
+
+        var read = curl("-s", "-w", "\\n%{http_code}", "-H", "Authorization: Bearer " + key,
+                server.uri("/api/todos").toString());
+        assertThat(read).endsWith("\n200").contains("Back up the photos");
+        var write = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H",
+                "Authorization: Bearer " + key, "-H", "Content-Type: application/json", "-d",
+                "{\"title\":\"Not with a read-only key\"}", server.uri("/api/todos").toString());
+        assertThat(write).isEqualTo("403");
+
+        browser.visible(button("Done")).click();
+        browser.visible(By.cssSelector(".key-list button[aria-label='Revoke nightly backup']")).click();
+        browser.showing(By.cssSelector(".keys .outcome"), "Revoked");
+        var revoked = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer " + key,
+                server.uri("/api/todos").toString());
+        assertThat(revoked).as("revoked on the page: refused at once").isEqualTo("401");
+        var titles = http.request("GET", "/api/todos").header("Authorization", "Bearer " + pageToken).send().json()
+                .path("items").findValuesAsText("title");
+        assertThat(titles).as("the refused write made nothing").containsExactly("Back up the photos");
+    }
+
+    private static String curl(String... arguments) throws Exception {
+        var command = new java.util.ArrayList<String>();
+        command.add("curl");
+        command.addAll(java.util.List.of(arguments));
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("curl's exit: " + output).isZero();
+        return output;
+    }
+
     private static String link(TestSmtp.Received mail) {
         var matcher = LINK.matcher(mail.text() + "\n");
         assertThat(matcher.find()).as(mail.text()).isTrue();
