@@ -189,6 +189,18 @@ abstract class MailFlowsApiSuite {
         }
 
         @Test
+        void theLongestAddressAnAccountMayHaveGetsItsMail() {
+            // 254 code points, most outside the BMP: 490 characters as UTF-16, which is how H2 counts
+            String email = "\uD83D\uDCDA".repeat(236) + "-" + Long.toString(System.nanoTime(), 36).substring(0, 5)
+                    + "@example.com";
+            assertThat(email.codePointCount(0, email.length())).isEqualTo(254);
+            var signUp = identities.signUp(email, PASSWORD, "Reader");
+            assertThat(signUp.status()).as(signUp.toString()).isEqualTo(201);
+
+            assertThat(awaitMail(email, VERIFY_SUBJECT).text()).contains("/#/verify?token=");
+        }
+
+        @Test
         void aUsedAnExpiredAndAnUnknownTokenGetOneAnswer() throws SQLException {
             var caller = identities.newCaller("once");
             String used = tokenFromMail(caller.email(), "verify");
