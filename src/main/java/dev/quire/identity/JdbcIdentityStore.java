@@ -32,8 +32,22 @@ final class JdbcIdentityStore implements IdentityStore {
     private static final String ACCOUNT_BY_EMAIL_KEY = "select " + ACCOUNT_COLUMNS + " from accounts where email_key = ?";
     private static final String UPDATE_DISPLAY_NAME =
             "update accounts set display_name = ?, updated_at = ? where id = ?";
-    private static final String UPDATE_PASSWORD_HASH =
-            "update accounts set password_hash = ?, updated_at = ? where id = ? and password_hash = ?";
+    // a new password calls off a pending change of address: whoever asked for it may be who the new password is
+    // meant to shut out (its link would otherwise still move the account to their address)
+    private static final String UPDATE_PASSWORD_HASH = """
+            update accounts set password_hash = ?, pending_email = null, updated_at = ?
+            where id = ? and password_hash = ?""";
+    /** The links of a change of address (a verification token for another address than the account's). */
+    private static final String DELETE_CHANGE_TOKENS = """
+            delete from email_tokens where account_id = ? and purpose = 'verify'
+            and email <> (select a.email from accounts a where a.id = ?)""";
+    /**
+     * Keys made before the address was proven: a reset is the first proof that whoever holds the address owns the
+     * account, and a key made by someone who signed up with another person's address must not outlive it.
+     */
+    private static final String DELETE_KEYS_IF_UNVERIFIED = """
+            delete from api_keys where account_id = ?
+            and exists (select 1 from accounts a where a.id = ? and a.email_verified_at is null)""";
     private static final String LOCK_PASSWORD_HASH = "select password_hash from accounts where id = ? for update";
     private static final String DELETE_OTHER_SESSIONS = "delete from sessions where account_id = ? and id <> ?";
     private static final String INSERT_SESSION = """
@@ -67,7 +81,8 @@ final class JdbcIdentityStore implements IdentityStore {
                                 updated_at = ?
             where id = ? and pending_email = ?""";
     private static final String RESET_PASSWORD = """
-            update accounts set password_hash = ?, email_verified_at = coalesce(email_verified_at, ?), updated_at = ?
+            update accounts set password_hash = ?, email_verified_at = coalesce(email_verified_at, ?),
+                                pending_email = null, updated_at = ?
             where id = ?""";
     private static final String LIST_SESSIONS = """
             select id, created_at, last_used_at, expires_at, user_agent, client_address from sessions
@@ -167,6 +182,9 @@ final class JdbcIdentityStore implements IdentityStore {
             if (changed == 0) {
                 return false;
             }
+            deleteChangeTokens(connection, id);
+            // a reset link asked for before the change would set another password over this one
+            deleteAccountToken(connection, id, TokenPurpose.RESET);
             Jdbc.update(connection, DELETE_OTHER_SESSIONS, statement -> {
                 statement.setString(1, id.value());
                 statement.setString(2, keep.value());
@@ -339,6 +357,11 @@ final class JdbcIdentityStore implements IdentityStore {
             if (!deleteToken(connection, tokenHash, id, TokenPurpose.RESET)) {
                 return false;
             }
+            Jdbc.update(connection, DELETE_KEYS_IF_UNVERIFIED, statement -> {
+                statement.setString(1, id.value());
+                statement.setString(2, id.value());
+            });
+            deleteChangeTokens(connection, id);
             Jdbc.update(connection, RESET_PASSWORD, statement -> {
                 statement.setString(1, newHash);
                 setInstant(statement, 2, now);
@@ -353,6 +376,13 @@ final class JdbcIdentityStore implements IdentityStore {
     @Override
     public int deleteExpiredTokens(Instant now) {
         return jdbc.update(DELETE_EXPIRED_TOKENS, statement -> setInstant(statement, 1, now));
+    }
+
+    private static void deleteChangeTokens(Connection connection, AccountId id) throws SQLException {
+        Jdbc.update(connection, DELETE_CHANGE_TOKENS, statement -> {
+            statement.setString(1, id.value());
+            statement.setString(2, id.value());
+        });
     }
 
     private static boolean lockAccount(Connection connection, AccountId id) throws SQLException {

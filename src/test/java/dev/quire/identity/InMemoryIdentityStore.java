@@ -66,7 +66,9 @@ class InMemoryIdentityStore implements IdentityStore {
             return false;
         }
         accounts.put(id, new AccountRecord(old.id(), old.email(), newHash, old.displayName(), old.createdAt(), now,
-                old.emailVerifiedAt(), old.pendingEmail()));
+                old.emailVerifiedAt(), null));
+        removeChangeTokens(id, old.email());
+        removeToken(id, TokenPurpose.RESET);
         sessions.values().removeIf(session -> session.accountId().equals(id) && !session.id().equals(keep));
         return true;
     }
@@ -224,8 +226,13 @@ class InMemoryIdentityStore implements IdentityStore {
             return false;
         }
         tokens.remove(tokenHash);
+        if (old.emailVerifiedAt() == null) {
+            keysBySecretHash.values().removeIf(key -> keys.get(key).accountId().equals(id));
+            keys.values().removeIf(key -> key.accountId().equals(id));
+        }
+        removeChangeTokens(id, old.email());
         accounts.put(id, new AccountRecord(old.id(), old.email(), newHash, old.displayName(), old.createdAt(), now,
-                old.emailVerifiedAt() == null ? now : old.emailVerifiedAt(), old.pendingEmail()));
+                old.emailVerifiedAt() == null ? now : old.emailVerifiedAt(), null));
         deleteSessions(id);
         return true;
     }
@@ -278,6 +285,11 @@ class InMemoryIdentityStore implements IdentityStore {
         int before = tokens.size();
         tokens.values().removeIf(token -> !token.expiresAt().isAfter(now));
         return before - tokens.size();
+    }
+
+    private void removeChangeTokens(AccountId id, String email) {
+        tokens.values().removeIf(token -> token.accountId().equals(id) && token.purpose() == TokenPurpose.VERIFY
+                && !token.email().equals(email));
     }
 
     private void removeToken(AccountId id, TokenPurpose purpose) {

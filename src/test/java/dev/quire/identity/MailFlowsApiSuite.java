@@ -404,6 +404,79 @@ abstract class MailFlowsApiSuite {
         }
 
         @Test
+        void aResetCallsOffAPendingChangeOfAddressSoItsLinkCanNoLongerTakeTheAccount() {
+            // someone with the password asks to move the account to their own address, then the owner resets
+            var caller = verifiedCaller("owner-reset");
+            String theirs = uniqueEmail("taker");
+            var patched = http.request("PATCH", "/api/accounts/me").header("Authorization", caller.bearer())
+                    .json("{\"email\":\"" + theirs + "\",\"currentPassword\":\"" + PASSWORD + "\"}").send();
+            assertThat(patched.status()).isEqualTo(200);
+            String change = tokenFromMail(theirs, "verify");
+            assertThat(requestReset(caller.email()).status()).isEqualTo(202);
+            assertThat(reset(tokenFromMail(caller.email(), "reset"), NEW_PASSWORD).status()).isEqualTo(204);
+
+            assertProblem(verify(change), 422);
+            var signedIn = identities.signIn(caller.email(), NEW_PASSWORD);
+            assertThat(signedIn.status()).isEqualTo(201);
+            assertThat(signedIn.json().path("account").path("email").asText()).isEqualTo(caller.email());
+            assertThat(signedIn.json().path("account").has("pendingEmail")).isFalse();
+            assertThat(identities.signIn(theirs, NEW_PASSWORD).status()).isEqualTo(401);
+        }
+
+        @Test
+        void aPasswordChangeCallsOffAPendingChangeOfAddressAndAnOutstandingResetLink() {
+            var caller = verifiedCaller("owner-change");
+            String theirs = uniqueEmail("taker");
+            http.request("PATCH", "/api/accounts/me").header("Authorization", caller.bearer())
+                    .json("{\"email\":\"" + theirs + "\",\"currentPassword\":\"" + PASSWORD + "\"}").send();
+            String change = tokenFromMail(theirs, "verify");
+            assertThat(requestReset(caller.email()).status()).isEqualTo(202);
+            String resetLink = tokenFromMail(caller.email(), "reset");
+
+            var changed = http.request("PUT", "/api/accounts/me/password").header("Authorization", caller.bearer())
+                    .json("{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"" + NEW_PASSWORD + "\"}")
+                    .send();
+            assertThat(changed.status()).as(changed.toString()).isEqualTo(204);
+
+            assertProblem(verify(change), 422);
+            assertProblem(reset(resetLink, "yet another passphrase"), 422);
+            assertThat(me(caller.token()).json().has("pendingEmail")).isFalse();
+            assertThat(identities.signIn(caller.email(), NEW_PASSWORD).status()).isEqualTo(201);
+        }
+
+        @Test
+        void aResetOfAnAccountWhoseAddressWasNeverProvenRevokesTheKeysMadeBeforeIt() {
+            // signed up with another person's address, and made a key before its owner took the account back
+            var squatter = identities.newCaller("squatted");
+            var key = http.request("POST", "/api/keys").header("Authorization", squatter.bearer())
+                    .json("{\"name\":\"left behind\",\"scopes\":[\"todos:read\",\"todos:write\"]}").send();
+            assertThat(key.status()).as(key.toString()).isEqualTo(201);
+            String secret = key.json().path("secret").asText();
+            assertThat(http.request("GET", "/api/todos").header("Authorization", "Bearer " + secret).send().status())
+                    .isEqualTo(200);
+
+            assertThat(requestReset(squatter.email()).status()).isEqualTo(202);
+            assertThat(reset(tokenFromMail(squatter.email(), "reset"), NEW_PASSWORD).status()).isEqualTo(204);
+
+            assertThat(http.request("GET", "/api/todos").header("Authorization", "Bearer " + secret).send().status())
+                    .as("the key made before the address was proven").isEqualTo(401);
+        }
+
+        @Test
+        void aResetOfAVerifiedAccountKeepsItsKeys() {
+            var owner = verifiedCaller("keeper");
+            var key = http.request("POST", "/api/keys").header("Authorization", owner.bearer())
+                    .json("{\"name\":\"backup\",\"scopes\":[\"todos:read\"]}").send();
+            String secret = key.json().path("secret").asText();
+
+            assertThat(requestReset(owner.email()).status()).isEqualTo(202);
+            assertThat(reset(tokenFromMail(owner.email(), "reset"), NEW_PASSWORD).status()).isEqualTo(204);
+
+            assertThat(http.request("GET", "/api/todos").header("Authorization", "Bearer " + secret).send().status())
+                    .as("keys are credentials of their own once the address is proven").isEqualTo(200);
+        }
+
+        @Test
         void theMailedLinkSetsANewPasswordOnceAndEndsEverySessionAndItsStreams() throws Exception {
             var caller = identities.newCaller("resetter");
             String second = identities.signIn(caller.email(), PASSWORD).json().path("token").asText();
