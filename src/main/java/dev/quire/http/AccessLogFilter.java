@@ -74,9 +74,11 @@ public final class AccessLogFilter extends HttpFilter {
             counted.flushWriter();
         } catch (IOException e) {
             // only the connection fails this way (the client went away mid-request): nothing left to answer
-            log.info("Connection failed answering {} {}: {}", request.getMethod(), request.getRequestURI(), e.toString());
+            log.info("Connection failed answering {} {}: {}", request.getMethod(),
+                    redactedPath(request.getRequestURI()), e.toString());
         } catch (ServletException | RuntimeException | Error e) {
-            log.error("Unexpected failure answering {} {}", request.getMethod(), request.getRequestURI(), e);
+            log.error("Unexpected failure answering {} {}", request.getMethod(), redactedPath(request.getRequestURI()),
+                    e);
             if (!response.isCommitted()) {
                 counted.reset();
                 response.setHeader(RequestIdFilter.HEADER, RequestIdFilter.idOf(request));
@@ -139,7 +141,7 @@ public final class AccessLogFilter extends HttpFilter {
             long nanos, String remoteAddress, String userAgent) {
         var fields = new ArrayList<Object>(10);
         fields.add(value("method", method));
-        fields.add(value("path", withoutKeys(redactedPath(path))));
+        fields.add(value("path", redactedPath(path)));
         fields.add(value("status", status));
         fields.add(value("durationMs", nanos / 1_000_000));
         if (query != null) {
@@ -168,9 +170,12 @@ public final class AccessLogFilter extends HttpFilter {
                 : API_KEY.matcher(text).replaceAll("quire_pat_[redacted]");
     }
 
-    /** The path with a secret that travels in it (a password reset's token) replaced. */
+    /**
+     * The path with the secrets that may travel in it replaced: a password reset's token, and any API key a client
+     * put there. Every log line and every answer that names a request's path uses this.
+     */
     static String redactedPath(String path) {
-        return path == null ? null : SECRET_PATH.matcher(path).replaceAll("$1[redacted]");
+        return path == null ? null : withoutKeys(SECRET_PATH.matcher(path).replaceAll("$1[redacted]"));
     }
 
     /** Counts the body bytes the application writes, however it writes them. */

@@ -40,7 +40,7 @@ public final class ErrorPageServlet extends HttpServlet {
             return;
         }
         if (error instanceof Throwable unexpected) {
-            log.error("Unexpected failure answering {} {}", method, path, unexpected);
+            log.error("Unexpected failure answering {} {}", method, AccessLogFilter.redactedPath(path), unexpected);
         }
         String detail = switch (status) {
             case 404 -> Problem.notFoundDetail(path);

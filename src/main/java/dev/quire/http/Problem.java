@@ -33,7 +33,8 @@ public record Problem(
 
     public Problem {
         errors = errors == null ? List.of() : List.copyOf(errors);
-        // a password reset's token travels in its path: an answer does not hand it on to whatever logs answers
+        // a password reset's token travels in its path, and a client may put an API key in one: an answer does not
+        // hand either on to whatever logs answers
         instance = AccessLogFilter.redactedPath(instance);
     }
 

@@ -89,7 +89,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
         if (error instanceof WebApplicationException web && web.getResponse().getStatus() != 500) {
             return fromJaxRs(web);
         }
-        log.error("Unexpected failure answering {} {}", request.getMethod(), path(), error);
+        log.error("Unexpected failure answering {} {}", request.getMethod(), AccessLogFilter.redactedPath(path()), error);
         return problem(500, Problem.UNEXPECTED_DETAIL).build();
     }
 
@@ -201,7 +201,7 @@ public final class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /** As above, with the container's own words (Tomcat's error page gets its IOException, not ours). */
     static void logUnread(String method, String path, String reason) {
-        log.info("Request body not received for {} {}: {}", method, path, reason);
+        log.info("Request body not received for {} {}: {}", method, AccessLogFilter.redactedPath(path), reason);
     }
 
     /** Writes a domain failure from outside Jersey (a filter), with the same status and headers as inside. */

@@ -615,6 +615,27 @@ abstract class FoundationApiSuite {
         }
 
         @Test
+        void secretsInAPathStayOutOfEveryLineAndAnswerEvenWhenTheBodyNeverArrives() {
+            int mark = stdout.mark();
+            String token = "Zq" + "x".repeat(41);
+            String key = "quire_pat_" + "Kq".repeat(27);
+            String id = "unread-secret-" + run;
+            try (var connection = RawHttp.Connection.open(server)) {
+                // a reset whose body stops halfway: the server logs that it never came
+                connection.write("POST /api/password-resets/" + token + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\nX-Request-Id: " + id
+                        + "\r\n\r\n{\"password\":");
+            }
+            var notFound = http.request("GET", "/api/todos/" + key + "/nothing").send();
+
+            assertThat(stdout.awaitAccessLines(mark, id)).hasSize(1);
+            assertThat(notFound.status()).isEqualTo(404);
+            assertThat(notFound.body()).doesNotContain(key.substring(10)).contains("quire_pat_[redacted]");
+            assertThat(stdout.linesSince(mark)).as("every line logged meanwhile")
+                    .noneMatch(line -> line.contains(token) || line.contains(key.substring(10)));
+        }
+
+        @Test
         void errorsAreLoggedWithTheirStatus() {
             var notFound = http.get("/nope");
             var tooLarge = RawHttp.exchange(server, out -> out.write(ascii("POST /api HTTP/1.1\r\nHost: x\r\n"
