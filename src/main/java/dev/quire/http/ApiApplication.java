@@ -5,6 +5,7 @@ import dev.quire.rest.Json;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import dev.quire.rest.Idempotent;
+import dev.quire.rest.KeyScope;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -65,8 +66,14 @@ public final class ApiApplication extends ResourceConfig {
      * The path templates ({@code /api/books/{id}/reviews}) of the {@code POST}s marked {@link Idempotent}: the routes
      * whose requests honour {@code Idempotency-Key}.
      */
-    public List<String> idempotentRoutes() {
-        var routes = new ArrayList<String>();
+    /**
+     * A creating POST marked {@link Idempotent}: its path template, and the scope an API key needs for it ({@code
+     * null}: no key may call it; {@link KeyScope#NONE}: any key).
+     */
+    public record IdempotentRoute(String template, String keyScope) {}
+
+    public List<IdempotentRoute> idempotentRoutes() {
+        var routes = new ArrayList<IdempotentRoute>();
         for (Resource resource : rootResources()) {
             collectIdempotent(resource, "", routes);
         }
@@ -84,12 +91,14 @@ public final class ApiApplication extends ResourceConfig {
         return roots;
     }
 
-    private static void collectIdempotent(Resource resource, String parent, List<String> routes) {
+    private static void collectIdempotent(Resource resource, String parent, List<IdempotentRoute> routes) {
         String path = parent + "/" + resource.getPath().replaceAll("^/+|/+$", "");
         for (var method : resource.getResourceMethods()) {
-            if (method.getHttpMethod().equals("POST")
-                    && method.getInvocable().getDefinitionMethod().isAnnotationPresent(Idempotent.class)) {
-                routes.add(path);
+            var definition = method.getInvocable().getDefinitionMethod();
+            if (method.getHttpMethod().equals("POST") && definition.isAnnotationPresent(Idempotent.class)) {
+                var scope = definition.isAnnotationPresent(KeyScope.class) ? definition.getAnnotation(KeyScope.class)
+                        : definition.getDeclaringClass().getAnnotation(KeyScope.class);
+                routes.add(new IdempotentRoute(path, scope == null ? null : scope.value()));
             }
         }
         resource.getChildResources().forEach(child -> collectIdempotent(child, path, routes));

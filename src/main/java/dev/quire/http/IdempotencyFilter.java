@@ -2,7 +2,10 @@ package dev.quire.http;
 
 import dev.quire.idempotency.IdempotencyService;
 import dev.quire.idempotency.StoredResponse;
-import dev.quire.identity.SessionPrincipal;
+import dev.quire.identity.ApiKeyPrincipal;
+import dev.quire.identity.ApiScope;
+import dev.quire.identity.CallerPrincipal;
+import dev.quire.rest.KeyScope;
 import dev.quire.shared.BadParameterException;
 import dev.quire.shared.DomainException;
 import jakarta.servlet.FilterChain;
@@ -36,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code Idempotency-Key} for the signed-in POSTs of the routes it is given (the creating ones: never sign-in,
- * whose response holds a token that must not be stored). The request's body is read (within the body limit)
+ * {@code Idempotency-Key} for the POSTs of the routes it is given (the creating ones: never sign-in, whose response
+ * holds a token that must not be stored), made with a session or with an API key that has the route's scope. The request's body is read (within the body limit)
  * and fingerprinted, and {@link IdempotencyService} decides whether it runs. If it runs, its response is held back
  * until it has been recorded, so a retry can never arrive before there is something to replay; a replay carries
  * {@code Idempotent-Replayed: true}. Responses are kept as text: the routes given must answer JSON.
@@ -55,20 +58,26 @@ public final class IdempotencyFilter extends HttpFilter {
     private static final Logger log = LoggerFactory.getLogger(IdempotencyFilter.class);
 
     private final transient IdempotencyService keys;
-    private final transient List<Pattern> routes;
+    private final transient List<Route> routes;
 
-    /** @param routes the path templates (within the application: {@code /api/books/{id}/reviews}) whose POSTs are covered */
-    public IdempotencyFilter(IdempotencyService keys, List<String> routes) {
+    /** A covered route: its path as a pattern, and the scope an API key needs for it (null: no key may call it). */
+    private record Route(Pattern path, String keyScope) {}
+
+    /** @param routes the POSTs covered, by path template within the application ({@code /api/books/{id}/reviews}) */
+    public IdempotencyFilter(IdempotencyService keys, List<ApiApplication.IdempotentRoute> routes) {
         this.keys = keys;
-        this.routes = routes.stream().map(IdempotencyFilter::pattern).toList();
+        this.routes = routes.stream().map(route -> new Route(pattern(route.template()), route.keyScope())).toList();
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String key = request.getHeader(HEADER);
-        if (key == null || !"POST".equals(request.getMethod()) || !covers(request)
-                || !(request.getUserPrincipal() instanceof SessionPrincipal caller)) {
+        var route = key == null || !"POST".equals(request.getMethod()) ? null : covering(request);
+        // an API key without the route's scope is refused after this filter (KeyScopeFilter): it never gets a
+        // stored answer, nor stores one
+        if (route == null || !(request.getUserPrincipal() instanceof CallerPrincipal caller)
+                || caller instanceof ApiKeyPrincipal apiKey && !allows(apiKey, route.keyScope())) {
             chain.doFilter(request, response);
             return;
         }
@@ -89,7 +98,8 @@ public final class IdempotencyFilter extends HttpFilter {
             ProblemMapper.write(response, request, refused);
             return;
         }
-        String scope = caller.session().accountId().value();
+        // per account: a retry is the same whether it comes with the session or a key of that account
+        String scope = caller.accountId().value();
         try {
             var replay = keys.begin(scope, key, fingerprint(request, body));
             if (replay.isPresent()) {
@@ -112,9 +122,16 @@ public final class IdempotencyFilter extends HttpFilter {
         return Pattern.compile(regex.toString());
     }
 
-    private boolean covers(HttpServletRequest request) {
+    private Route covering(HttpServletRequest request) {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return routes.stream().anyMatch(route -> route.matcher(path).matches());
+        return routes.stream().filter(route -> route.path().matcher(path).matches()).findFirst().orElse(null);
+    }
+
+    private static boolean allows(ApiKeyPrincipal apiKey, String keyScope) {
+        if (keyScope == null) {
+            return false;
+        }
+        return keyScope.equals(KeyScope.NONE) || ApiScope.parse(keyScope).map(apiKey::has).orElse(false);
     }
 
     private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String scope,

@@ -288,6 +288,29 @@ abstract class SessionsAndKeysApiSuite {
     }
 
     @Test
+    void aKeysRetryWithTheSameIdempotencyKeyIsReplayedAndAKeyWithoutTheScopeGetsNoReplay() {
+        var caller = identities.newCaller("Retrier");
+        var writer = key(caller, "todos:write", "todos:read");
+        var reader = key(caller, "todos:read");
+        String idempotencyKey = "retry-" + System.nanoTime();
+
+        var first = http.request("POST", "/api/todos").header("Authorization", bearer(writer))
+                .header("Idempotency-Key", idempotencyKey).json("{\"title\":\"Once\"}").send();
+        var retry = http.request("POST", "/api/todos").header("Authorization", bearer(writer))
+                .header("Idempotency-Key", idempotencyKey).json("{\"title\":\"Once\"}").send();
+        var withoutScope = http.request("POST", "/api/todos").header("Authorization", bearer(reader))
+                .header("Idempotency-Key", idempotencyKey).json("{\"title\":\"Once\"}").send();
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(retry.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+        assertProblem(withoutScope, 403);
+        assertThat(withoutScope.header("Idempotent-Replayed")).isNull();
+        assertThat(as(caller.bearer(), "GET", "/api/todos").json().path("items")).hasSize(1);
+    }
+
+    @Test
     void aKeyCanManageNoKeysSessionsPasswordOrAccount() {
         var caller = identities.newCaller("Limited");
         var key = key(caller, "todos:read", "todos:write", "books:write", "reviews:write", "account:read");
