@@ -419,6 +419,10 @@ abstract class SessionsAndKeysApiSuite {
         var past = createKey(caller.bearer(), "{\"name\":\"k\",\"scopes\":[\"todos:read\"],"
                 + "\"expiresAt\":\"2020-01-01T00:00:00Z\"}");
         var notATime = createKey(caller.bearer(), "{\"name\":\"k\",\"scopes\":[\"todos:read\"],\"expiresAt\":\"soon\"}");
+        var farAway = createKey(caller.bearer(), "{\"name\":\"k\",\"scopes\":[\"todos:read\"],"
+                + "\"expiresAt\":\"+300000-01-01T00:00:00Z\"}");
+        var inElevenYears = createKey(caller.bearer(), "{\"name\":\"k\",\"scopes\":[\"todos:read\"],"
+                + "\"expiresAt\":\"" + Instant.now().plus(java.time.Duration.ofDays(11 * 366)) + "\"}");
         var notAList = createKey(caller.bearer(), "{\"name\":\"k\",\"scopes\":\"todos:read\"}");
 
         assertProblem(unknownScope, 422);
@@ -435,6 +439,10 @@ abstract class SessionsAndKeysApiSuite {
         assertThat(errorFields(past)).containsExactly("expiresAt");
         assertProblem(notATime, 422);
         assertThat(errorFields(notATime)).containsExactly("expiresAt");
+        for (var tooLate : List.of(farAway, inElevenYears)) {
+            assertProblem(tooLate, 422);
+            assertThat(errorFields(tooLate)).containsExactly("expiresAt");
+        }
         assertThat(notAList.status()).as(notAList.toString()).isBetween(400, 422);
         assertThat(as(caller.bearer(), "GET", "/api/keys").json().path("items")).isEmpty();
     }
