@@ -77,6 +77,10 @@ final class SmtpClient implements AutoCloseable {
         } catch (AddressException e) {
             throw new PermanentFailure("the recipient is not an email address", e);
         }
+        if (!to.getAddress().equals(mail.to())) {
+            // "x<someone@else>" reads as a name and another address: a mail goes only to the address as stored
+            throw new PermanentFailure("the recipient is not a plain email address", null);
+        }
         var message = new MimeMessage(session) {
             @Override
             protected void updateMessageID() throws MessagingException {

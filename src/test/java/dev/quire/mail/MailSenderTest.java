@@ -163,6 +163,19 @@ class MailSenderTest {
     }
 
     @Test
+    void anAddressWithANameAndAnotherAddressInItIsGivenUpAtOnce() {
+        // one "@", no white space: a valid account email, but a mail system reads a name and another address
+        var sender = sender(smtpSettings(), FAST, new SimpleMeterRegistry());
+        var outbox = new MailOutbox(Clock.systemUTC(), sender::wake);
+
+        add(outbox, new Mail("x<attacker@evil.example>", "Confirm your email", "a link"));
+        awaitTrue(() -> state().equals("failed"));
+
+        assertThat(attempts()).isEqualTo(1);
+        assertThat(smtp.received()).isEmpty();
+    }
+
+    @Test
     void logsInWithTheUserAndPasswordOfTheUrlAndRetriesWhenTheLoginFails() {
         try (var secured = TestSmtp.startWithLogin("quire", "s3cret-Pass")) {
             var sender = sender(new MailSettings(SmtpSettings.parse(secured.url()), TestSmtp.FROM, null), WAKE_ONLY,
