@@ -54,7 +54,7 @@ public class ProblemReportValve extends ErrorReportValve {
         }
         String requestId = acceptOrNew(request.getHeader(REQUEST_ID));
         String uri = request.getRequestURI();
-        String path = uri != null && uri.startsWith("/") && uri.length() <= MAX_PATH ? uri : null;
+        String path = uri != null && uri.startsWith("/") && uri.length() <= MAX_PATH ? redacted(uri) : null;
         byte[] body = problem(status, detail(status, request, response, throwable, path), path, requestId)
                 .getBytes(StandardCharsets.UTF_8);
         boolean head = "HEAD".equals(request.getMethod());
@@ -157,6 +157,15 @@ public class ProblemReportValve extends ErrorReportValve {
      * where Quire's own lines go too; like them, it is one plain line instead of JSON when QUIRE_LOG_FORMAT (or the
      * quire.log.format property) is text.
      */
+    /**
+     * The path with its secrets replaced, as Quire's own access log and answers show it: a password reset's token
+     * (POST /api/password-resets/{token}) and any API key (quire_pat_...) a client put in it.
+     */
+    static String redacted(String path) {
+        return path.replaceAll("(/api/password-resets/)[^/]+", "$1[redacted]")
+                .replaceAll("(?i)quire_pat_[A-Za-z0-9_%-]*", "quire_pat_[redacted]");
+    }
+
     private static void accessLine(Request request, int status, long bytes, String requestId, String path) {
         String method = request.getMethod() == null || request.getMethod().isEmpty() ? "-" : request.getMethod();
         String logged = path != null ? path : "-";
