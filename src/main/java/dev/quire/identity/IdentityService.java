@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class IdentityService implements AutoCloseable {
     static final int MAX_EMAIL_LENGTH = 254;
     /** Longer than any token this service makes (43 characters): refused without hashing whatever was sent. */
-    /** The latest expiry a key may be given; a key without one lasts until revoked. */
-    private static final Duration MAX_KEY_LIFETIME = Duration.ofDays(3653);
+    /** The latest expiry a key may be given (RFC 3339 has four-digit years); a key without one lasts until revoked. */
+    private static final Instant LATEST_KEY_EXPIRY = Instant.parse("9999-12-31T23:59:59.999Z");
     private static final int MAX_TOKEN_LENGTH = 100;
     private static final Duration MAIL_LIMIT_WINDOW = Duration.ofHours(1);
     private static final Logger log = LoggerFactory.getLogger(IdentityService.class);
@@ -403,10 +403,10 @@ public final class IdentityService implements AutoCloseable {
                 expiresAt = OffsetDateTime.parse(input.expiresAt()).toInstant().truncatedTo(ChronoUnit.MILLIS);
                 if (!expiresAt.isAfter(now)) {
                     errors.add(new FieldError("expiresAt", "must be in the future"));
-                } else if (expiresAt.isAfter(now.plus(MAX_KEY_LIFETIME))) {
+                } else if (expiresAt.isAfter(LATEST_KEY_EXPIRY)) {
                     // RFC 3339 years have four digits, and the databases' timestamps end somewhere: a bound of ours
-                    errors.add(new FieldError("expiresAt", "must be within 10 years; leave it out for a key that"
-                            + " lasts until revoked"));
+                    errors.add(new FieldError("expiresAt", "must be before the year 10000; leave it out for a key"
+                            + " that lasts until revoked"));
                 }
             } catch (DateTimeParseException e) {
                 errors.add(new FieldError("expiresAt", "must be an RFC 3339 timestamp such as 2027-01-31T00:00:00Z"));
