@@ -36,6 +36,10 @@ public record Problem(
         // a password reset's token travels in its path, and a client may put an API key in one: an answer does not
         // hand either on to whatever logs answers
         instance = AccessLogFilter.redactedPath(instance);
+        if (instance != null) {
+            // "[redacted]" in a URI reference: its brackets percent-encoded
+            instance = instance.replace("[", "%5B").replace("]", "%5D");
+        }
     }
 
     public static Problem of(int status, String detail, String instance, String requestId) {
