@@ -1,7 +1,9 @@
 package dev.quire;
 
 import dev.quire.books.BookResource;
+import dev.quire.books.BookSearchEngines;
 import dev.quire.books.BookService;
+import dev.quire.books.GenreResource;
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
 import dev.quire.docs.ApiRootResource;
@@ -171,7 +173,9 @@ public final class AppBootstrap implements ServletContextListener {
                 limits.shared(), mail.outbox(), mail.links()::link);
         started.push(identity);
 
-        var books = BookService.withJdbc(jdbc, outbox);
+        var search = BookSearchEngines.open(jdbc, settings);
+        started.push(search);
+        var books = BookService.withJdbc(jdbc, outbox, search);
         if (config.demoData()) {
             int added = books.addDemoCatalogue();
             if (added > 0) {
@@ -189,6 +193,7 @@ public final class AppBootstrap implements ServletContextListener {
                 new ApiKeyResource(identity),
                 new TodoResource(TodoService.withJdbc(jdbc, outbox)),
                 new BookResource(books),
+                new GenreResource(books),
                 new OpenApiResource(version, context.getContextPath()),
                 new DocsResource(),
                 new MetricsResource(metrics, config.metricsTokenIfSet())));

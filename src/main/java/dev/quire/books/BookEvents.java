@@ -13,7 +13,8 @@ final class BookEvents {
     record RatingData(BigDecimal average, int count) {}
 
     /** A book as the API shows it, without its links (its id is what fetches it). */
-    record BookData(String id, String title, String author, Integer year, String genre, String isbn, String createdBy,
+    record BookData(String id, String title, String author, Integer year, String genre, String isbn,
+                    String description, String createdBy,
                     Instant createdAt, Instant updatedAt, long version, RatingData rating) {}
 
     record ReviewData(String id, String bookId, String authorId, String authorName, int rating, String text,
@@ -60,7 +61,7 @@ final class BookEvents {
     private static ChangeEvent changed(String type, BookRecord book) {
         var rating = Rating.of(book.ratingCount(), book.ratingSum());
         return new ChangeEvent(STREAM, null, type, book.id().value(), book.version(), new BookData(book.id().value(),
-                book.title(), book.author(), book.year(), book.genre(), book.isbn(),
+                book.title(), book.author(), book.year(), book.genre(), book.isbn(), book.description(),
                 book.createdBy() == null ? null : book.createdBy().value(), book.createdAt(), book.updatedAt(),
                 book.version(), new RatingData(rating.average(), rating.count())));
     }

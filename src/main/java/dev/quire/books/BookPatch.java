@@ -4,6 +4,7 @@ import dev.quire.shared.Change;
 
 /**
  * A merge patch of a book: a null field stays as it is. Title and author can be changed but not removed; year,
- * genre and ISBN can be removed (a Change to null).
+ * genre, ISBN and description can be removed (a Change to null).
  */
-record BookPatch(String title, String author, Change<Long> year, Change<String> genre, Change<String> isbn) {}
+record BookPatch(String title, String author, Change<Long> year, Change<String> genre, Change<String> isbn,
+                 Change<String> description) {}

@@ -1,6 +1,8 @@
 package dev.quire.books;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.quire.books.BookStore.Facet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.identity.Authenticated;
 import dev.quire.identity.SignedIn;
@@ -32,7 +34,10 @@ import jakarta.ws.rs.core.UriInfo;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -43,7 +48,7 @@ import java.util.function.IntFunction;
 public final class BookResource {
     static final String COLLECTION = "/api/books";
     private static final Set<String> LIST_PARAMETERS =
-            Set.of("author", "genre", "year_min", "year_max", "q", "sort", "page", "per_page");
+            Set.of("author", "genre", "year_min", "year_max", "q", "sort", "page", "per_page", "facets");
     private static final Set<String> PAGE_PARAMETERS = Set.of("page", "per_page");
     private static final int DEFAULT_PER_PAGE = 20;
     private static final int MAX_PER_PAGE = 100;
@@ -63,11 +68,17 @@ public final class BookResource {
     @TakesQuery
     public Response list(@Context HttpServletRequest request, @Context UriInfo uri) {
         var query = query(uri);
-        var page = books.list(query);
+        var found = books.list(query);
+        var page = found.page();
         var links = pageLinks(request, COLLECTION, page, number -> listQuery(query, number));
         var items = page.items().stream().map(book -> BookResponse.from(book, request)).toList();
-        return Response.ok(new ListResponse<>(items, page.page(), page.perPage(), page.total(), page.totalPages(),
-                links)).header("Link", linkHeader(links)).build();
+        var facets = query.facets().isEmpty() ? null : new FacetsResponse(
+                found.genres() == null ? null : found.genres().stream().map(GenreFacet::from).toList(),
+                found.decades() == null ? null : found.decades().stream()
+                        .map(d -> new DecadeFacet(d.decade(), d.count())).toList());
+        return Response.ok(new BookListResponse(items, page.page(), page.perPage(), page.total(),
+                found.totalIsEstimate(), page.totalPages(), found.didYouMean(), facets, links))
+                .header("Link", linkHeader(links)).build();
     }
 
     @KeyScope(KeyScope.NONE)
@@ -122,13 +133,14 @@ public final class BookResource {
 
     /** A merge patch's changes; {@code null} removes an optional field. */
     private static BookPatch changes(JsonNode body) {
-        var patch = MergePatch.of(body, Set.of("title", "author", "year", "genre", "isbn"));
+        var patch = MergePatch.of(body, Set.of("title", "author", "year", "genre", "isbn", "description"));
         var changes = new BookPatch(
                 patch.has("title") ? patch.text("title") : null,
                 patch.has("author") ? patch.text("author") : null,
                 patch.optionalInteger("year"),
                 patch.optionalText("genre"),
-                patch.optionalText("isbn"));
+                patch.optionalText("isbn"),
+                patch.optionalText("description"));
         patch.check();
         return changes;
     }
@@ -199,7 +211,8 @@ public final class BookResource {
     private static BookQuery query(UriInfo uri) {
         var parameters = QueryParameters.of(uri.getQueryParameters(), LIST_PARAMETERS);
         String author = parameters.text("author", BookService.MAX_TITLE_LENGTH);
-        String genre = parameters.text("genre", BookService.MAX_GENRE_LENGTH);
+        var genre = parameters.choice("genre", null, Genres::find, "the slugs, names or aliases at /api/genres: "
+                + Genres.slugs());
         Integer yearMin = parameters.integer("year_min", BookService.EARLIEST_YEAR, LATEST_YEAR_FILTER, null);
         Integer yearMax = parameters.integer("year_max", BookService.EARLIEST_YEAR, LATEST_YEAR_FILTER, null);
         if (yearMin != null && yearMax != null && yearMin > yearMax) {
@@ -209,24 +222,47 @@ public final class BookResource {
         if (search != null && BookKeys.words(search).size() > BookService.MAX_SEARCH_WORDS) {
             parameters.invalid("q", "must have at most " + BookService.MAX_SEARCH_WORDS + " words");
         }
-        var sort = parameters.choice("sort", BookSort.TITLE, BookSort::fromWireName, BookSort.wireNames());
+        // with a search, the best matches come first unless another order is asked for
+        var sort = parameters.choice("sort", search == null ? BookSort.TITLE : BookSort.RELEVANCE,
+                BookSort::fromWireName, BookSort.wireNames());
         int page = parameters.integer("page", 1, MAX_PAGE, 1);
         int perPage = parameters.integer("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE);
+        var facets = parameters.choice("facets", Set.<Facet>of(), BookResource::facets, "genre, decade, or both "
+                + "separated by a comma");
         parameters.check();
-        return new BookQuery(author, genre, yearMin, yearMax, search, sort, page, perPage);
+        return new BookQuery(author, genre, yearMin, yearMax, search, sort, page, perPage, facets);
+    }
+
+    /** "genre", "decade", "genre,decade" (in either order, each once). */
+    private static Optional<Set<Facet>> facets(String value) {
+        var facets = EnumSet.noneOf(Facet.class);
+        for (String name : value.split(",", -1)) {
+            var facet = switch (name) {
+                case "genre" -> Facet.GENRE;
+                case "decade" -> Facet.DECADE;
+                default -> null;
+            };
+            if (facet == null || !facets.add(facet)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(Set.copyOf(facets));
     }
 
     /** The query of a list link for page {@code page}, normalised (defaults left out). */
     private static String listQuery(BookQuery query, int page) {
         return QueryString.of()
                 .add("author", query.author())
-                .add("genre", query.genre())
+                .add("genre", query.genre() == null ? null : query.genre().slug())
                 .add("year_min", query.yearMin())
                 .add("year_max", query.yearMax())
                 .add("q", query.search())
-                .add("sort", query.sort() == BookSort.TITLE ? null : query.sort().wireName())
+                .add("sort", query.sort() == (query.search() == null ? BookSort.TITLE : BookSort.RELEVANCE) ? null
+                        : query.sort().wireName())
                 .add("page", page == 1 ? null : page)
                 .add("per_page", query.perPage() == DEFAULT_PER_PAGE ? null : query.perPage())
+                .add("facets", query.facets().isEmpty() ? null : String.join(",", query.facets().stream().sorted()
+                        .map(facet -> facet.name().toLowerCase(Locale.ROOT)).toList()))
                 .toString();
     }
 
@@ -254,9 +290,10 @@ public final class BookResource {
                 .map(link -> "<" + link.getValue().href() + ">; rel=\"" + link.getKey() + "\"").toList());
     }
 
-    public record BookRequest(String title, String author, Long year, String genre, String isbn) {
+    public record BookRequest(String title, String author, Long year, String genre, String isbn,
+                              String description) {
         BookInput input() {
-            return new BookInput(title, author, year, genre, isbn);
+            return new BookInput(title, author, year, genre, isbn, description);
         }
     }
 
@@ -265,12 +302,12 @@ public final class BookResource {
     public record RatingResponse(BigDecimal average, int count) {}
 
     public record BookResponse(String id, String title, String author, Integer year, String genre, String isbn,
-                               String createdBy, Instant createdAt, Instant updatedAt, long version,
+                               String description, String createdBy, Instant createdAt, Instant updatedAt, long version,
                                RatingResponse rating, @JsonProperty("_links") Links links) {
         static BookResponse from(Book book, HttpServletRequest request) {
             String self = COLLECTION + "/" + book.id().value();
             return new BookResponse(book.id().value(), book.title(), book.author(), book.year(), book.genre(),
-                    book.isbn(), book.createdBy() == null ? null : book.createdBy().value(), book.createdAt(),
+                    book.isbn(), book.description(), book.createdBy() == null ? null : book.createdBy().value(), book.createdAt(),
                     book.updatedAt(), book.version(), new RatingResponse(book.rating().average(), book.rating().count()),
                     Links.from(request)
                             .add("self", self)
@@ -290,6 +327,28 @@ public final class BookResource {
                             .add("book", book));
         }
     }
+
+    /**
+     * A page of books: {@code didYouMean} (only when the search as written found nothing and these books match the
+     * corrected search it holds) and {@code facets} (only when asked for) are left out otherwise.
+     */
+    public record BookListResponse(List<BookResponse> items, int page, int perPage, long total,
+                                   boolean totalIsEstimate, long totalPages,
+                                   @JsonInclude(JsonInclude.Include.NON_NULL) String didYouMean,
+                                   @JsonInclude(JsonInclude.Include.NON_NULL) FacetsResponse facets,
+                                   @JsonProperty("_links") Links links) {}
+
+    /** Each facet asked for: the counts of the list's matches under every filter but the facet's own. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FacetsResponse(List<GenreFacet> genre, List<DecadeFacet> decade) {}
+
+    public record GenreFacet(String slug, String name, long count) {
+        static GenreFacet from(GenreCount count) {
+            return new GenreFacet(count.genre().slug(), count.genre().name(), count.count());
+        }
+    }
+
+    public record DecadeFacet(int decade, long count) {}
 
     public record ListResponse<T>(List<T> items, int page, int perPage, long total, long totalPages,
                                   @JsonProperty("_links") Links links) {}

@@ -2,10 +2,13 @@ package dev.quire.books;
 
 import dev.quire.books.BookStore.BookRecord;
 import dev.quire.books.BookStore.BookRecordUpdates;
+import dev.quire.books.BookStore.Facet;
 import dev.quire.books.BookStore.Filter;
 import dev.quire.books.BookStore.NewBookRecord;
 import dev.quire.books.BookStore.NewReviewRecord;
 import dev.quire.books.BookStore.ReviewRecord;
+import dev.quire.books.BookStore.SearchRequest;
+import dev.quire.books.BookStore.SearchResult;
 import dev.quire.db.Jdbc;
 import dev.quire.events.Outbox;
 import dev.quire.identity.Account;
@@ -21,7 +24,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +38,9 @@ public final class BookService {
     static final int MAX_TITLE_LENGTH = 300;
     static final int MAX_GENRE_LENGTH = 100;
     static final int MAX_REVIEW_LENGTH = 5000;
+    static final int MAX_DESCRIPTION_LENGTH = 2000;
     static final int EARLIEST_YEAR = -3000;
-    /** The most words a search may have; each one is a condition on the word index. */
+    /** The most words a search may have. */
     static final int MAX_SEARCH_WORDS = 10;
     private static final String WHAT = "The book";
 
@@ -45,8 +52,9 @@ public final class BookService {
         this.clock = clock;
     }
 
-    public static BookService withJdbc(Jdbc jdbc, Outbox events) {
-        return new BookService(new JdbcBookStore(jdbc, events), Clock.systemUTC());
+    /** @param search the database's search engine ({@link BookSearchEngines#open}) */
+    public static BookService withJdbc(Jdbc jdbc, Outbox events, BookSearchEngine search) {
+        return new BookService(new JdbcBookStore(jdbc, events, search), Clock.systemUTC());
     }
 
     /**
@@ -58,7 +66,7 @@ public final class BookService {
         Instant now = now();
         var id = new BookId(Ids.timeOrdered(BookId.PREFIX, now.toEpochMilli()));
         return book(store.insert(new NewBookRecord(id, content.title(), content.author(), content.year(),
-                content.genre(), content.isbn(), creator, now)));
+                content.genre(), content.isbn(), content.description(), creator, now)));
     }
 
     /** @throws BookNotFoundException for an unknown or malformed id */
@@ -67,18 +75,61 @@ public final class BookService {
     }
 
     /**
-     * A numbered page of the books that match; a page past the end is empty, with the right total. A search with
-     * no words in it (only punctuation, say) matches no book.
+     * A numbered page of the books that match, with the counts the query asks for; a page past the end is empty,
+     * with the right total. A search with nothing to look for (only punctuation, say, or only exclusions) matches no
+     * book. When a search finds nothing, each of its words that is not a word of the catalogue is replaced by the
+     * closest one that is ({@link Spelling}); if that search finds books, they are the answer and the corrected
+     * search is its {@code didYouMean}.
      */
-    public Page<Book> list(BookQuery query) {
-        List<String> words = query.search() == null ? List.of() : BookKeys.words(query.search());
-        if (query.search() != null && words.isEmpty()) {
-            return new Page<>(List.of(), query.page(), query.perPage(), 0);
-        }
-        var filter = new Filter(key(query.author()), key(query.genre()), query.yearMin(), query.yearMax(), words);
+    public SearchPage list(BookQuery query) {
+        var text = query.search() == null ? null : SearchText.parse(query.search());
+        var filter = new Filter(key(query.author()), query.genre() == null ? null : query.genre().key(),
+                query.yearMin(), query.yearMax());
         long offset = (long) (query.page() - 1) * query.perPage();
-        var books = store.list(filter, query.sort(), offset, query.perPage()).stream().map(BookService::book).toList();
-        return new Page<>(books, query.page(), query.perPage(), store.count(filter));
+        if (text != null && text.isEmpty()) {
+            return page(query, new SearchResult(List.of(), 0, false, Map.of(), Map.of()), null);
+        }
+        var result = store.search(new SearchRequest(filter, text, query.sort(), offset, query.perPage(),
+                query.facets()));
+        if (result.total() == 0 && text != null) {
+            var corrected = text.corrected(this::correction);
+            if (!corrected.clauses().equals(text.clauses())) {
+                var second = store.search(new SearchRequest(filter, corrected, query.sort(), offset, query.perPage(),
+                        query.facets()));
+                if (second.total() > 0) {
+                    return page(query, second, corrected.raw());
+                }
+            }
+        }
+        return page(query, result, null);
+    }
+
+    /** Every genre with the number of books in it. */
+    public List<GenreCount> genres() {
+        var counts = store.search(new SearchRequest(Filter.NONE, null, BookSort.TITLE, 0, 0, Set.of(Facet.GENRE)))
+                .genres();
+        return Genres.all().stream()
+                .map(genre -> new GenreCount(genre, counts.getOrDefault(genre.key(), 0L)))
+                .toList();
+    }
+
+    private String correction(String word) {
+        int maxEdits = Spelling.maxEdits(word);
+        return maxEdits == 0 ? word : Spelling.correction(word, store.wordsLike(word, maxEdits)).orElse(word);
+    }
+
+    private static SearchPage page(BookQuery query, SearchResult result, String didYouMean) {
+        var books = result.books().stream().map(BookService::book).toList();
+        var genres = result.genres().entrySet().stream()
+                .flatMap(entry -> Genres.byKey(entry.getKey()).map(g -> new GenreCount(g, entry.getValue())).stream())
+                .sorted(Comparator.comparingLong(GenreCount::count).reversed()
+                        .thenComparing(count -> count.genre().key()))
+                .toList();
+        var decades = result.decades().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(entry -> new DecadeCount(entry.getKey(), entry.getValue())).toList();
+        return new SearchPage(new Page<>(books, query.page(), query.perPage(), result.total()),
+                result.totalIsEstimate(), didYouMean, query.facets().contains(Facet.GENRE) ? genres : null,
+                query.facets().contains(Facet.DECADE) ? decades : null);
     }
 
     /**
@@ -131,7 +182,8 @@ public final class BookService {
                 patch.author() != null ? patch.author() : current.author(),
                 patch.year() != null ? patch.year().value() : current.year() == null ? null : current.year().longValue(),
                 patch.genre() != null ? patch.genre().value() : current.genre(),
-                patch.isbn() != null ? patch.isbn().value() : current.isbn());
+                patch.isbn() != null ? patch.isbn().value() : current.isbn(),
+                patch.description() != null ? patch.description().value() : current.description());
         return write(current, preconditions, content(merged));
     }
 
@@ -224,7 +276,7 @@ public final class BookService {
     /** Writes over exactly the version read; a writer that lost the race changed nothing. */
     private Book write(BookRecord current, Preconditions preconditions, BookRecordUpdates content) {
         if (content.equals(new BookRecordUpdates(current.title(), current.author(), current.year(), current.genre(),
-                current.isbn()))) {
+                current.isbn(), current.description()))) {
             return book(current);
         }
         return book(store.update(current, content, now()).orElseThrow(() -> preconditions.lostRace(WHAT)));
@@ -252,7 +304,7 @@ public final class BookService {
         if (input.year() != null && (input.year() < EARLIEST_YEAR || input.year() > latestYear)) {
             errors.add(new FieldError("year", "must be a whole number from " + EARLIEST_YEAR + " to " + latestYear));
         }
-        String genre = input.genre() == null ? null : requiredText("genre", input.genre(), MAX_GENRE_LENGTH, errors);
+        String genre = input.genre() == null ? null : genre(input.genre(), errors);
         String isbn = null;
         if (input.isbn() != null) {
             var normalized = Isbn.normalize(input.isbn());
@@ -261,10 +313,36 @@ public final class BookService {
             }
             isbn = normalized.orElse(null);
         }
+        String description = null;
+        if (input.description() != null && !Text.isBlank(input.description())) {
+            description = Text.strip(input.description());
+            if (Text.length(description) > MAX_DESCRIPTION_LENGTH) {
+                errors.add(new FieldError("description", "must be at most " + MAX_DESCRIPTION_LENGTH + " characters"));
+            } else if (Text.isUnsafe(description, true)) {
+                errors.add(new FieldError("description",
+                        "must not contain control characters other than line breaks and tabs"));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ValidationException(errors);
         }
-        return new BookRecordUpdates(title, author, input.year() == null ? null : input.year().intValue(), genre, isbn);
+        return new BookRecordUpdates(title, author, input.year() == null ? null : input.year().intValue(), genre, isbn,
+                description);
+    }
+
+    /** The name of the listed genre the text names (by slug, name or alias), or an error naming the slugs. */
+    private static String genre(String raw, List<FieldError> errors) {
+        String text = requiredText("genre", raw, MAX_GENRE_LENGTH, errors);
+        if (text == null || text.isEmpty() || errors.stream().anyMatch(e -> e.field().equals("genre"))) {
+            return text;
+        }
+        var genre = Genres.find(text);
+        if (genre.isEmpty()) {
+            errors.add(new FieldError("genre", "must be one of the genres at /api/genres (by slug, name or alias): "
+                    + Genres.slugs()));
+            return text;
+        }
+        return genre.get().name();
     }
 
     private static String requiredText(String field, String raw, int maxLength, List<FieldError> errors) {
@@ -294,7 +372,7 @@ public final class BookService {
     private static Book book(BookRecord record) {
         var rating = Rating.of(record.ratingCount(), record.ratingSum());
         return new Book(record.id(), record.title(), record.author(), record.year(), record.genre(), record.isbn(),
-                record.createdBy(), record.createdAt(), record.updatedAt(), record.version(), rating);
+                record.description(), record.createdBy(), record.createdAt(), record.updatedAt(), record.version(), rating);
     }
 
     private static Review review(ReviewRecord record) {

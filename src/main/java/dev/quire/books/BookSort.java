@@ -5,6 +5,8 @@ import java.util.Optional;
 
 /** The orders the catalogue can be read in; each ends with the id, so pages never overlap. */
 enum BookSort {
+    /** The search's ranking (best first), ties by title then id; without a search, the same as {@link #TITLE}. */
+    RELEVANCE("relevance", "title_key", false, false),
     TITLE("title", "title_key", false, false),
     TITLE_DESC("-title", "title_key", true, false),
     YEAR("year", "publication_year", false, true),

@@ -48,7 +48,7 @@ final class DemoCatalogue {
     private static NewBookRecord book(String[] fields) {
         int number = Integer.parseInt(fields[0]);
         Integer year = fields[3].isEmpty() ? null : Integer.valueOf(fields[3]);
-        return new NewBookRecord(id(number), fields[1], fields[2], year, fields[4], null, null,
+        return new NewBookRecord(id(number), fields[1], fields[2], year, fields[4], null, null, null,
                 FIRST_ADDED.plus(Duration.ofMinutes(number - 1L)));
     }
 }

@@ -12,27 +12,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link BookStore} on the books and reviews tables (migration V5), for H2 and PostgreSQL alike. */
 final class JdbcBookStore implements BookStore {
-    private static final String COLUMNS = "id, title, author, publication_year, genre, isbn, created_by, created_at,"
-            + " updated_at, version, rating_count, rating_sum";
+    static final String COLUMNS = "id, title, author, publication_year, genre, isbn, description, created_by,"
+            + " created_at, updated_at, version, rating_count, rating_sum";
     private static final String INSERT = """
             insert into books (id, title, title_key, author, author_key, publication_year, genre, genre_key, isbn,
-                               created_by, created_at, updated_at, version, rating_count, rating_sum, rating_average)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0, null)""";
+                               description, description_key, created_by, created_at, updated_at, version,
+                               rating_count, rating_sum, rating_average)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, 0, null)""";
     private static final String FIND = "select " + COLUMNS + " from books where id = ?";
     private static final String UPDATE = """
             update books set title = ?, title_key = ?, author = ?, author_key = ?, publication_year = ?, genre = ?,
-                             genre_key = ?, isbn = ?, updated_at = ?, version = version + 1
+                             genre_key = ?, isbn = ?, description = ?, description_key = ?, updated_at = ?,
+                             version = version + 1
             where id = ? and version = ?""";
     private static final String DELETE = "delete from books where id = ? and version = ?";
-    private static final String INSERT_WORD = "insert into book_words (word, book_id) values (?, ?)";
-    private static final String DELETE_WORDS = "delete from book_words where book_id = ?";
     private static final String LOCK_RATING =
             "select rating_count, rating_sum, version from books where id = ? for update";
     private static final String UPDATE_RATING = """
@@ -50,28 +49,33 @@ final class JdbcBookStore implements BookStore {
 
     private final Jdbc jdbc;
     private final Outbox events;
+    private final BookSearchEngine search;
 
-    /** @param events where each change's event is written, in the change's own transaction */
-    JdbcBookStore(Jdbc jdbc, Outbox events) {
+    /**
+     * @param events where each change's event is written, in the change's own transaction
+     * @param search the database's search engine, told of every change
+     */
+    JdbcBookStore(Jdbc jdbc, Outbox events, BookSearchEngine search) {
         this.jdbc = jdbc;
         this.events = events;
+        this.search = search;
     }
 
     @Override
     public BookRecord insert(NewBookRecord book) {
         var inserted = new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(), book.isbn(),
-                book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
+                book.description(), book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
         try {
             jdbc.transaction(connection -> {
                 Jdbc.update(connection, INSERT, statement -> {
                     statement.setString(1, book.id().value());
                     bindContent(statement, 2, new BookRecordUpdates(book.title(), book.author(), book.year(),
-                            book.genre(), book.isbn()));
-                    statement.setString(10, book.createdBy() == null ? null : book.createdBy().value());
-                    setInstant(statement, 11, book.createdAt());
-                    setInstant(statement, 12, book.createdAt());
+                            book.genre(), book.isbn(), book.description()));
+                    statement.setString(12, book.createdBy() == null ? null : book.createdBy().value());
+                    setInstant(statement, 13, book.createdAt());
+                    setInstant(statement, 14, book.createdAt());
                 });
-                insertWords(connection, book.id(), book.title(), book.author());
+                search.written(connection, book.id(), book.title(), book.author());
                 events.append(connection, BookEvents.created(inserted));
                 return null;
             });
@@ -79,7 +83,7 @@ final class JdbcBookStore implements BookStore {
             // ids are random, so the one unique value a new book can repeat is its ISBN
             throw new DuplicateIsbnException();
         }
-        events.committed();
+        committed(book.id());
         return inserted;
     }
 
@@ -91,21 +95,20 @@ final class JdbcBookStore implements BookStore {
     @Override
     public Optional<BookRecord> update(BookRecord previous, BookRecordUpdates updates, Instant now) {
         var written = new BookRecord(previous.id(), updates.title(), updates.author(), updates.year(), updates.genre(),
-                updates.isbn(), previous.createdBy(), previous.createdAt(), now, previous.version() + 1,
+                updates.isbn(), updates.description(), previous.createdBy(), previous.createdAt(), now, previous.version() + 1,
                 previous.ratingCount(), previous.ratingSum());
         int changed;
         try {
             changed = jdbc.transaction(connection -> {
                 int rows = Jdbc.update(connection, UPDATE, statement -> {
                     bindContent(statement, 1, updates);
-                    setInstant(statement, 9, now);
-                    statement.setString(10, previous.id().value());
-                    statement.setLong(11, previous.version());
+                    setInstant(statement, 11, now);
+                    statement.setString(12, previous.id().value());
+                    statement.setLong(13, previous.version());
                 });
                 if (rows == 1 && !(updates.title().equals(previous.title())
                         && updates.author().equals(previous.author()))) {
-                    Jdbc.update(connection, DELETE_WORDS, statement -> statement.setString(1, previous.id().value()));
-                    insertWords(connection, previous.id(), updates.title(), updates.author());
+                    search.written(connection, previous.id(), updates.title(), updates.author());
                 }
                 if (rows == 1) {
                     events.append(connection, BookEvents.updated(written));
@@ -118,20 +121,17 @@ final class JdbcBookStore implements BookStore {
         if (changed == 0) {
             return Optional.empty();
         }
-        events.committed();
+        committed(previous.id());
         return Optional.of(written);
     }
 
-    /** Indexes the words of the title and the author for search. */
-    private static void insertWords(Connection connection, BookId id, String title, String author)
-            throws SQLException {
-        Jdbc.batch(connection, INSERT_WORD, BookKeys.words(title, author), (statement, word) -> {
-            statement.setString(1, word);
-            statement.setString(2, id.value());
-        });
+    /** After a change to the book committed: wakes the events' readers and tells the search engine. */
+    private void committed(BookId id) {
+        events.committed();
+        search.changed(id);
     }
 
-    /** Binds title, keys, year, genre and ISBN at {@code first} to {@code first + 7}. */
+    /** Binds title, keys, year, genre, ISBN, description and its key at {@code first} to {@code first + 9}. */
     private static void bindContent(PreparedStatement statement, int first, BookRecordUpdates content)
             throws SQLException {
         statement.setString(first, content.title());
@@ -146,6 +146,8 @@ final class JdbcBookStore implements BookStore {
         statement.setString(first + 5, content.genre());
         statement.setString(first + 6, content.genre() == null ? null : BookKeys.key(content.genre()));
         statement.setString(first + 7, content.isbn());
+        statement.setString(first + 8, content.description());
+        statement.setString(first + 9, content.description() == null ? null : BookKeys.key(content.description()));
     }
 
     @Override
@@ -161,78 +163,19 @@ final class JdbcBookStore implements BookStore {
             return gone;
         });
         if (deleted) {
-            events.committed();
+            committed(id);
         }
         return deleted;
     }
 
     @Override
-    public List<BookRecord> list(Filter filter, BookSort sort, long offset, int limit) {
-        var query = listQuery(filter, sort, offset, limit);
-        return jdbc.list(query.sql(), bind(query.values()), JdbcBookStore::book);
+    public SearchResult search(SearchRequest request) {
+        return search.search(request);
     }
 
     @Override
-    public long count(Filter filter) {
-        var values = new ArrayList<Object>();
-        return jdbc.one("select count(*) from books" + where(filter, values), bind(values), row -> row.getLong(1))
-                .orElse(0L);
-    }
-
-    /** SQL and the values to bind to it. */
-    record Query(String sql, List<Object> values) {}
-
-    /** The statement {@link #list} runs; each sort has an index in exactly its order (migration V5). */
-    static Query listQuery(Filter filter, BookSort sort, long offset, int limit) {
-        var values = new ArrayList<Object>();
-        String direction = sort.descending ? " desc" : " asc";
-        // books without a year or a rating come last either way: they have no place in that order
-        String nulls = sort.nullable ? " nulls last" : "";
-        String sql = "select " + COLUMNS + " from books" + where(filter, values)
-                + " order by " + sort.column + direction + nulls + ", id" + direction + " limit ? offset ?";
-        values.add(limit);
-        values.add(offset);
-        return new Query(sql, values);
-    }
-
-    private static String where(Filter filter, List<Object> values) {
-        var conditions = new ArrayList<String>();
-        if (filter.author() != null) {
-            conditions.add("author_key = ?");
-            values.add(filter.author());
-        }
-        if (filter.genre() != null) {
-            conditions.add("genre_key = ?");
-            values.add(filter.genre());
-        }
-        if (filter.yearMin() != null) {
-            conditions.add("publication_year >= ?");
-            values.add(filter.yearMin());
-        }
-        if (filter.yearMax() != null) {
-            conditions.add("publication_year <= ?");
-            values.add(filter.yearMax());
-        }
-        // Each search word begins some word of the book. The longest, likely the rarest, picks the candidates
-        // through the word index; the others are checked per candidate. Words are letters and digits only
-        // (BookKeys.words), so they hold no LIKE wildcards.
-        var words = new ArrayList<>(filter.words());
-        words.sort(Comparator.comparingInt(String::length).reversed());
-        for (int i = 0; i < words.size(); i++) {
-            conditions.add(i == 0
-                    ? "id in (select book_id from book_words where word like ?)"
-                    : "exists (select 1 from book_words w where w.book_id = books.id and w.word like ?)");
-            values.add(words.get(i) + "%");
-        }
-        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
-    }
-
-    private static Jdbc.Binder bind(List<Object> values) {
-        return statement -> {
-            for (int i = 0; i < values.size(); i++) {
-                statement.setObject(i + 1, values.get(i));
-            }
-        };
+    public Map<String, Long> wordsLike(String word, int maxEdits) {
+        return search.wordsLike(word, maxEdits);
     }
 
     @Override
@@ -261,7 +204,7 @@ final class JdbcBookStore implements BookStore {
         } catch (Jdbc.DuplicateKeyException e) {
             throw new DuplicateReviewException();
         }
-        events.committed();
+        committed(review.bookId());
         return written;
     }
 
@@ -293,7 +236,7 @@ final class JdbcBookStore implements BookStore {
             return true;
         });
         if (deleted) {
-            events.committed();
+            committed(review.bookId());
         }
         return deleted;
     }
@@ -332,11 +275,11 @@ final class JdbcBookStore implements BookStore {
                 .orElse(0L);
     }
 
-    private static BookRecord book(ResultSet row) throws SQLException {
+    static BookRecord book(ResultSet row) throws SQLException {
         String createdBy = row.getString("created_by");
         return new BookRecord(new BookId(row.getString("id")), row.getString("title"), row.getString("author"),
                 row.getObject("publication_year", Integer.class), row.getString("genre"), row.getString("isbn"),
-                createdBy == null ? null : new AccountId(createdBy), getInstant(row, "created_at"),
+                row.getString("description"), createdBy == null ? null : new AccountId(createdBy), getInstant(row, "created_at"),
                 getInstant(row, "updated_at"), row.getLong("version"), row.getInt("rating_count"),
                 row.getInt("rating_sum"));
     }

@@ -46,7 +46,8 @@ public final class Database implements AutoCloseable {
         try {
             var result = Flyway.configure(Database.class.getClassLoader())
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    // shared migrations, and each database's own (search: V12)
+                    .locations("classpath:db/migration", "classpath:db/vendor/" + (settings.isH2() ? "h2" : "postgresql"))
                     // text keys compare by code point on both databases (H2 always does; see V5)
                     .placeholders(Map.of("key_collation", settings.isH2() ? "" : "collate \"C\""))
                     .load()

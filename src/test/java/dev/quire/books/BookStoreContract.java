@@ -9,6 +9,7 @@ import dev.quire.books.BookStore.Filter;
 import dev.quire.books.BookStore.NewBookRecord;
 import dev.quire.books.BookStore.NewReviewRecord;
 import dev.quire.books.BookStore.ReviewRecord;
+import dev.quire.books.BookStore.SearchRequest;
 import dev.quire.identity.AccountId;
 import dev.quire.shared.Ids;
 import java.math.BigDecimal;
@@ -17,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +47,7 @@ abstract class BookStoreContract {
     BookRecord add(String title, String author, Integer year, String isbn) {
         Instant at = start.plusMillis(created++);
         var id = new BookId(Ids.timeOrdered(BookId.PREFIX, at.toEpochMilli()));
-        return store.insert(new NewBookRecord(id, title, author, year, genre, isbn, creator, at));
+        return store.insert(new NewBookRecord(id, title, author, year, genre, isbn, null, creator, at));
     }
 
     private static final java.util.concurrent.atomic.AtomicLong ISBNS =
@@ -62,7 +64,7 @@ abstract class BookStoreContract {
     }
 
     Filter mine() {
-        return new Filter(null, BookKeys.key(genre), null, null, List.of());
+        return new Filter(null, BookKeys.key(genre), null, null);
     }
 
     ReviewRecord review(BookRecord book, AccountId author, int rating) {
@@ -92,7 +94,7 @@ abstract class BookStoreContract {
         assertThatThrownBy(() -> add("Dune again", "Frank Herbert", 1965, isbn))
                 .isInstanceOf(DuplicateIsbnException.class);
         assertThatThrownBy(() -> store.update(other, new BookRecordUpdates("Other", "Someone", null, null,
-                isbn), start)).isInstanceOf(DuplicateIsbnException.class);
+                isbn, null), start)).isInstanceOf(DuplicateIsbnException.class);
         // books without an ISBN do not collide
         add("No ISBN", "Anon", null, null);
     }
@@ -102,14 +104,14 @@ abstract class BookStoreContract {
         var book = add("Draft", "Author", null, null);
         var later = start.plusSeconds(60);
 
-        var written = store.update(book, new BookRecordUpdates("Final", "Author", 2001, "New genre", null), later)
+        var written = store.update(book, new BookRecordUpdates("Final", "Author", 2001, "New genre", null, null), later)
                 .orElseThrow();
 
         assertThat(written.version()).isEqualTo(2);
         assertThat(written.year()).isEqualTo(2001);
         assertThat(written.updatedAt()).isEqualTo(later);
         assertThat(store.find(book.id())).contains(written);
-        assertThat(store.update(book, new BookRecordUpdates("Lost", "Author", null, null, null), later)).isEmpty();
+        assertThat(store.update(book, new BookRecordUpdates("Lost", "Author", null, null, null, null), later)).isEmpty();
         assertThat(store.delete(book.id(), 1)).isFalse();
         assertThat(store.delete(book.id(), 2)).isTrue();
         assertThat(store.find(book.id())).isEmpty();
@@ -127,11 +129,11 @@ abstract class BookStoreContract {
         review(c, reader, 2);
         review(d, reader, 5);
 
-        var titles = store.list(mine(), sort, 0, 10).stream().map(BookRecord::title).toList();
+        var titles = list(mine(), sort).stream().map(BookRecord::title).toList();
 
         assertThat(titles).hasSize(4);
         var expected = switch (sort) {
-            case TITLE -> List.of(a, ids(b, d).get(0), ids(b, d).get(1), c);
+            case RELEVANCE, TITLE -> List.of(a, ids(b, d).get(0), ids(b, d).get(1), c);
             case TITLE_DESC -> List.of(c, ids(b, d).get(1), ids(b, d).get(0), a);
             case YEAR -> List.of(ids(c, d).get(0), ids(c, d).get(1), a, b);
             case YEAR_DESC -> List.of(a, ids(c, d).get(1), ids(c, d).get(0), b);
@@ -150,8 +152,25 @@ abstract class BookStoreContract {
         return x.id().value().compareTo(y.id().value()) < 0 ? List.of(x, y) : List.of(y, x);
     }
 
-    Filter words(String... words) {
-        return new Filter(null, BookKeys.key(genre), null, null, List.of(words));
+    /** Books of this test's genre that the search finds, in title order. */
+    List<BookRecord> search(String text) {
+        return list(new Filter(null, BookKeys.key(genre), null, null), SearchText.parse(text), BookSort.TITLE);
+    }
+
+    List<BookRecord> list(Filter filter, SearchText text, BookSort sort) {
+        return store.search(new SearchRequest(filter, text, sort, 0, 10, Set.of())).books();
+    }
+
+    List<BookRecord> list(Filter filter, BookSort sort) {
+        return list(filter, null, sort);
+    }
+
+    List<BookRecord> page(Filter filter, BookSort sort, long offset, int limit) {
+        return store.search(new SearchRequest(filter, null, sort, offset, limit, Set.of())).books();
+    }
+
+    long count(Filter filter) {
+        return store.search(new SearchRequest(filter, null, BookSort.TITLE, 0, 0, Set.of())).total();
     }
 
     @Test
@@ -162,16 +181,16 @@ abstract class BookStoreContract {
         var godel = add("Gödel, Escher, Bach", "Douglas Hofstadter", 1979, null);
         String g = BookKeys.key(genre);
 
-        assertThat(store.list(new Filter("frank herbert", g, null, null, List.of()), BookSort.TITLE, 0, 10))
+        assertThat(list(new Filter("frank herbert", g, null, null), BookSort.TITLE))
                 .containsExactly(dune, messiah);
-        assertThat(store.list(new Filter(null, g, 1966, null, List.of()), BookSort.TITLE, 0, 10))
+        assertThat(list(new Filter(null, g, 1966, null), BookSort.TITLE))
                 .containsExactly(messiah, godel, neuromancer);
-        assertThat(store.list(new Filter(null, g, 1965, 1969, List.of("dune")), BookSort.TITLE, 0, 10))
+        assertThat(list(new Filter(null, g, 1965, 1969), SearchText.parse("dune"), BookSort.TITLE))
                 .containsExactly(dune, messiah);
-        assertThat(store.list(new Filter("frank", g, null, null, List.of()), BookSort.TITLE, 0, 10)).isEmpty();
-        assertThat(store.count(new Filter(null, g, null, 1970, List.of()))).isEqualTo(2);
-        assertThat(store.list(new Filter(null, BookKeys.key(genre.toUpperCase()), null, null, List.of("godel")),
-                BookSort.TITLE, 0, 10)).containsExactly(godel);
+        assertThat(list(new Filter("frank", g, null, null), BookSort.TITLE)).isEmpty();
+        assertThat(count(new Filter(null, g, null, 1970))).isEqualTo(2);
+        assertThat(list(new Filter(null, BookKeys.key(genre.toUpperCase()), null, null),
+                SearchText.parse("godel"), BookSort.TITLE)).containsExactly(godel);
     }
 
     @Test
@@ -182,31 +201,31 @@ abstract class BookStoreContract {
         var guide = add("The Hitchhiker's Guide to the Galaxy", "Douglas Adams", 1979, null);
         var godel = add("Gödel, Escher, Bach", "Douglas Hofstadter", 1979, null);
 
-        assertThat(store.list(words("dune"), BookSort.TITLE, 0, 10)).containsExactly(dune, messiah);
-        assertThat(store.list(words("herb"), BookSort.TITLE, 0, 10)).containsExactly(dune, messiah);
-        assertThat(store.list(words("dune", "mes"), BookSort.TITLE, 0, 10)).containsExactly(messiah);
-        assertThat(store.list(words("gibson"), BookSort.TITLE, 0, 10)).containsExactly(neuromancer);
-        assertThat(store.list(words("hitchhiker", "s"), BookSort.TITLE, 0, 10)).containsExactly(guide);
-        assertThat(store.list(words("godel"), BookSort.TITLE, 0, 10)).containsExactly(godel);
-        assertThat(store.list(words("douglas"), BookSort.TITLE, 0, 10)).containsExactly(godel, guide);
-        // a word must begin a word: no match inside one, and every word must match
-        assertThat(store.list(words("une"), BookSort.TITLE, 0, 10)).isEmpty();
-        assertThat(store.list(words("dune", "gibson"), BookSort.TITLE, 0, 10)).isEmpty();
-        assertThat(store.count(words("frank", "herbert", "dune"))).isEqualTo(2);
+        assertThat(search("dune")).containsExactly(dune, messiah);
+        assertThat(search("herb")).containsExactly(dune, messiah);
+        assertThat(search("dune mes")).containsExactly(messiah);
+        assertThat(search("gibson")).containsExactly(neuromancer);
+        assertThat(search("hitchhiker's")).containsExactly(guide);
+        assertThat(search("godel")).containsExactly(godel);
+        assertThat(search("douglas")).containsExactly(godel, guide);
+        // a word must begin a word: no match inside one, and every word must match (the last may be a prefix)
+        assertThat(search("une")).isEmpty();
+        assertThat(search("dune gibson")).isEmpty();
+        assertThat(search("frank herbert dune").size()).isEqualTo(2);
     }
 
     @Test
     void theSearchIndexFollowsChangesAndDeletes() {
         var book = add("Draft title", "Some Writer", null, null);
 
-        var renamed = store.update(book, new BookRecordUpdates("Final Words", "Other Hand", null, genre, null),
+        var renamed = store.update(book, new BookRecordUpdates("Final Words", "Other Hand", null, genre, null, null),
                 start.plusSeconds(1)).orElseThrow();
 
-        assertThat(store.list(words("draft"), BookSort.TITLE, 0, 10)).isEmpty();
-        assertThat(store.list(words("writer"), BookSort.TITLE, 0, 10)).isEmpty();
-        assertThat(store.list(words("final", "hand"), BookSort.TITLE, 0, 10)).containsExactly(renamed);
+        assertThat(search("draft")).isEmpty();
+        assertThat(search("writer")).isEmpty();
+        assertThat(search("final hand")).containsExactly(renamed);
         assertThat(store.delete(book.id(), renamed.version())).isTrue();
-        assertThat(store.list(words("final"), BookSort.TITLE, 0, 10)).isEmpty();
+        assertThat(search("final")).isEmpty();
     }
 
     @Test
@@ -219,11 +238,11 @@ abstract class BookStoreContract {
         // a linguistic collation would put "~Tilde" first
         var expected = List.of("Ábc", "abd", "Gödel", "Good Omens", "gz", "the road", "the-end", "theodore", "Zeta",
                 "~Tilde");
-        assertThat(store.list(mine(), BookSort.TITLE, 0, 20)).extracting(BookRecord::title)
+        assertThat(page(mine(), BookSort.TITLE, 0, 20)).extracting(BookRecord::title)
                 .containsExactlyElementsOf(expected);
         var reversed = new ArrayList<>(expected);
         Collections.reverse(reversed);
-        assertThat(store.list(mine(), BookSort.AUTHOR_DESC, 0, 20)).extracting(BookRecord::author)
+        assertThat(page(mine(), BookSort.AUTHOR_DESC, 0, 20)).extracting(BookRecord::author)
                 .containsExactlyElementsOf(reversed);
     }
 
@@ -234,10 +253,10 @@ abstract class BookStoreContract {
             all.add(add(String.format("Book %02d", i), "Author", null, null));
         }
 
-        assertThat(store.list(mine(), BookSort.TITLE, 3, 3)).containsExactlyElementsOf(all.subList(3, 6));
-        assertThat(store.list(mine(), BookSort.TITLE, 6, 3)).containsExactly(all.get(6));
-        assertThat(store.list(mine(), BookSort.TITLE, 9, 3)).isEmpty();
-        assertThat(store.count(mine())).isEqualTo(7);
+        assertThat(page(mine(), BookSort.TITLE, 3, 3)).containsExactlyElementsOf(all.subList(3, 6));
+        assertThat(page(mine(), BookSort.TITLE, 6, 3)).containsExactly(all.get(6));
+        assertThat(page(mine(), BookSort.TITLE, 9, 3)).isEmpty();
+        assertThat(count(mine())).isEqualTo(7);
     }
 
     @Test

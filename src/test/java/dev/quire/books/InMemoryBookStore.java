@@ -17,7 +17,7 @@ class InMemoryBookStore implements BookStore {
     public synchronized BookRecord insert(NewBookRecord book) {
         checkIsbn(book.isbn(), book.id());
         var record = new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(), book.isbn(),
-                book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
+                book.description(), book.createdBy(), book.createdAt(), book.createdAt(), 1, 0, 0);
         books.put(book.id(), record);
         return record;
     }
@@ -41,7 +41,7 @@ class InMemoryBookStore implements BookStore {
         }
         checkIsbn(updates.isbn(), current.id());
         var written = new BookRecord(current.id(), updates.title(), updates.author(), updates.year(), updates.genre(),
-                updates.isbn(), current.createdBy(), current.createdAt(), now, current.version() + 1,
+                updates.isbn(), updates.description(), current.createdBy(), current.createdAt(), now, current.version() + 1,
                 current.ratingCount(), current.ratingSum());
         books.put(current.id(), written);
         return Optional.of(written);
@@ -58,30 +58,57 @@ class InMemoryBookStore implements BookStore {
         return true;
     }
 
+    /**
+     * A naive search: every wanted word begins a word of the title, the author, the genre or the description, no
+     * excluded one does; relevance is title order. Enough for the service's rules; the engines are tested for real.
+     */
     @Override
-    public List<BookRecord> list(Filter filter, BookSort sort, long offset, int limit) {
-        return matching(filter).sorted(order(sort)).skip(offset).limit(limit).toList();
+    public SearchResult search(SearchRequest request) {
+        var filter = request.filter();
+        var matches = matching(filter, request.text()).toList();
+        var genres = new java.util.TreeMap<String, Long>();
+        var decades = new java.util.TreeMap<Integer, Long>();
+        if (request.facets().contains(Facet.GENRE)) {
+            matching(filter.withoutGenre(), request.text()).filter(b -> b.genre() != null)
+                    .forEach(b -> genres.merge(BookKeys.key(b.genre()), 1L, Long::sum));
+        }
+        if (request.facets().contains(Facet.DECADE)) {
+            matching(filter.withoutYears(), request.text()).filter(b -> b.year() != null)
+                    .forEach(b -> decades.merge(Math.floorDiv(b.year(), 10) * 10, 1L, Long::sum));
+        }
+        var page = matches.stream().sorted(order(request.sort())).skip(request.offset()).limit(request.limit())
+                .toList();
+        return new SearchResult(page, matches.size(), false, genres, decades);
     }
 
     @Override
-    public long count(Filter filter) {
-        return matching(filter).count();
+    public Map<String, Long> wordsLike(String word, int maxEdits) {
+        var counts = new java.util.TreeMap<String, Long>();
+        books.values().forEach(b -> BookKeys.words(b.title(), b.author()).stream()
+                .filter(w -> w.codePointAt(0) == word.codePointAt(0) && Math.abs(w.length() - word.length()) <= maxEdits)
+                .forEach(w -> counts.merge(w, 1L, Long::sum)));
+        return counts;
     }
 
-    private java.util.stream.Stream<BookRecord> matching(Filter filter) {
+    private java.util.stream.Stream<BookRecord> matching(Filter filter, SearchText text) {
         return books.values().stream()
                 .filter(b -> filter.author() == null || BookKeys.key(b.author()).equals(filter.author()))
                 .filter(b -> filter.genre() == null || (b.genre() != null && BookKeys.key(b.genre()).equals(filter.genre())))
                 .filter(b -> filter.yearMin() == null || (b.year() != null && b.year() >= filter.yearMin()))
                 .filter(b -> filter.yearMax() == null || (b.year() != null && b.year() <= filter.yearMax()))
-                .filter(b -> filter.words().stream().allMatch(term -> BookKeys.words(b.title(), b.author()).stream()
-                        .anyMatch(word -> word.startsWith(term))));
+                .filter(b -> text == null || text.clauses().stream().allMatch(clause -> clause.excluded()
+                        != clause.words().stream().allMatch(term -> words(b).stream().anyMatch(w -> w.startsWith(term)))));
+    }
+
+    private static List<String> words(BookRecord b) {
+        return BookKeys.words(b.title(), b.author(), b.genre() == null ? "" : b.genre(),
+                b.description() == null ? "" : b.description());
     }
 
     /** The SQL order: the sort value (nulls last in both directions), then the id in the same direction. */
     private static Comparator<BookRecord> order(BookSort sort) {
         Function<BookRecord, Comparable<?>> value = switch (sort) {
-            case TITLE, TITLE_DESC -> b -> BookKeys.key(b.title());
+            case RELEVANCE, TITLE, TITLE_DESC -> b -> BookKeys.key(b.title());
             case AUTHOR, AUTHOR_DESC -> b -> BookKeys.key(b.author());
             case YEAR, YEAR_DESC -> BookRecord::year;
             case CREATED, CREATED_DESC -> BookRecord::createdAt;
@@ -127,7 +154,8 @@ class InMemoryBookStore implements BookStore {
 
     private void rate(BookRecord book, int count, int sum, Instant now) {
         books.put(book.id(), new BookRecord(book.id(), book.title(), book.author(), book.year(), book.genre(),
-                book.isbn(), book.createdBy(), book.createdAt(), now, book.version() + 1, count, sum));
+                book.isbn(), book.description(), book.createdBy(), book.createdAt(), now, book.version() + 1, count,
+                sum));
     }
 
     @Override

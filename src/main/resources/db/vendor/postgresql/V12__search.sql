@@ -1,0 +1,2 @@
+-- Search on PostgreSQL: to be written (PostgresBookSearch).
+select 1;
