@@ -226,7 +226,17 @@ final class LuceneBookSearch implements BookSearchEngine {
         if (!DirectoryReader.indexExists(directory)) {
             return "missing";
         }
-        var data = SegmentInfos.readLatestCommit(directory).getUserData();
+        Map<String, String> data;
+        try {
+            data = SegmentInfos.readLatestCommit(directory).getUserData();
+        } catch (IOException unreadable) {
+            // a damaged index is no loss: the table holds everything it did
+            log.warn("The search index cannot be read; building it again", unreadable);
+            for (String file : directory.listAll()) {
+                directory.deleteFile(file);
+            }
+            return "out of date";
+        }
         if (!"true".equals(data.get(USER_CLEAN))) {
             return "not closed cleanly";
         }
@@ -411,7 +421,40 @@ final class LuceneBookSearch implements BookSearchEngine {
         }
     }
 
+    /** What the index answers to a request: the page's ids in order, the total, the facets. */
+    private record Hits(List<String> ids, long total, Map<String, Long> genres, Map<Integer, Long> decades) {}
+
+    /**
+     * The answers of one searcher (one state of the index) to recent requests: a catalogue's popular searches and
+     * facet pages repeat, and the answer cannot change until the index does. The rows are still read from the
+     * table each time.
+     */
+    private record Answers(Object reader, Map<SearchRequest, Hits> recent) {}
+
+    private static final int RECENT_ANSWERS = 256;
+    private volatile Answers answers = new Answers(null, Map.of());
+
     private SearchResult search(IndexSearcher searcher, SearchRequest request) throws IOException {
+        var cache = answers;
+        if (cache.reader() != searcher.getIndexReader()) {
+            cache = new Answers(searcher.getIndexReader(), Collections.synchronizedMap(
+                    new java.util.LinkedHashMap<SearchRequest, Hits>(64, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<SearchRequest, Hits> eldest) {
+                            return size() > RECENT_ANSWERS;
+                        }
+                    }));
+            answers = cache;
+        }
+        Hits hits = cache.recent().get(request);
+        if (hits == null) {
+            hits = hits(searcher, request);
+            cache.recent().put(request, hits);
+        }
+        return new SearchResult(books(hits.ids()), hits.total(), false, hits.genres(), hits.decades());
+    }
+
+    private Hits hits(IndexSearcher searcher, SearchRequest request) throws IOException {
         Query text = request.text() == null ? new MatchAllDocsQuery() : query(request.text());
         Filter filter = request.filter();
         Query query = filtered(text, filter);
@@ -445,7 +488,7 @@ final class LuceneBookSearch implements BookSearchEngine {
         }
         long wanted = Math.min(request.offset() + request.limit(), total);
         if (request.limit() == 0 || request.offset() >= total) {
-            return new SearchResult(List.of(), total, false, genreCounts, decadeCounts);
+            return new Hits(List.of(), total, genreCounts, decadeCounts);
         }
         var top = new TopFieldCollectorManager(sort(request), (int) wanted, null, (int) wanted);
         ScoreDoc[] hits = searcher.search(query, top).scoreDocs;
@@ -455,7 +498,8 @@ final class LuceneBookSearch implements BookSearchEngine {
         for (long i = request.offset(); i < hits.length; i++) {
             ids.add(stored.document(hits[(int) i].doc, Set.of(ID)).get(ID));
         }
-        return new SearchResult(books(ids), total, false, genreCounts, decadeCounts);
+        return new Hits(List.copyOf(ids), total, Map.copyOf(genreCounts), decadeCounts.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new TreeMap<>(decadeCounts)));
     }
 
     /** The books with these ids, read from the table in one query, in this order (those deleted meanwhile left out). */

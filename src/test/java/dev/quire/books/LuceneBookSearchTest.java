@@ -139,6 +139,22 @@ class LuceneBookSearchTest {
         assertThat(titlesFound("dune")).containsExactly("Children of Dune", "Dune");
     }
 
+    @Test
+    void aDamagedIndexIsBuiltAgain() throws Exception {
+        openDatabase();
+        openEngine();
+        add(store(), "Dune");
+        engine.close();
+        try (var files = Files.list(dir.resolve("quire.search"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments_")).toList()) {
+                Files.write(file, new byte[] {1, 2, 3});
+            }
+        }
+
+        assertThat(openEngine().openedBecause()).isEqualTo("out of date");
+        assertThat(titlesFound("dune")).containsExactly("Dune");
+    }
+
     private static void replace(Path index, Path with) throws Exception {
         try (var files = Files.list(index)) {
             for (Path file : files.toList()) {
