@@ -8,9 +8,10 @@
 --
 -- book_words (V5) stays: the title's and author's words, folded and not stemmed, one row per book and word. It
 -- gives the candidates a misspelt word is corrected to (BookStore.wordsLike), with their number of books, through
--- its primary key (word, book_id): a range of words with one first letter. pg_trgm is created for the trigram
--- index on those words, which ranks the candidates by similarity when one letter begins very many words.
--- pg_trgm is a trusted extension: the owner of the database may create it.
+-- its primary key (word, book_id): the range of words with the word's first letter. A trigram index would not
+-- serve them: trigram similarity misses a swap of two letters in a short word ("dnue" shares no trigram with
+-- "dune" but its first letter). pg_trgm (a trusted extension: the owner of the database may create it) is created
+-- so that trigram similarity is there for such work; no index here uses it.
 
 create extension if not exists pg_trgm;
 
