@@ -52,12 +52,81 @@ final class PostgresBookSearch implements BookSearchEngine {
         var query = tsquery(request.text());
         var page = pageQuery(query, request);
         List<BookRecord> books = jdbc.list(page.sql(), SqlBookList.bind(page.values()), JdbcBookStore::book);
-        long total = count(query, request.filter());
-        var genres = request.facets().contains(Facet.GENRE) ? genres(query, request.filter().withoutGenre())
-                : Map.<String, Long>of();
-        var decades = request.facets().contains(Facet.DECADE) ? decades(query, request.filter().withoutYears())
-                : Map.<Integer, Long>of();
-        return new SearchResult(books, total, false, genres, decades);
+        if (request.facets().isEmpty()) {
+            return new SearchResult(books, count(query, request.filter()), false, Map.of(), Map.of());
+        }
+        return counted(books, query, request);
+    }
+
+    /**
+     * The total and the facets in one pass over the matches: each match is counted for the genres when it is in
+     * the years, for the decades when it is of the genre, and in the total when both; grouped by genre and by
+     * decade (books without either make a group of their own, counted in the total and left out of the facets).
+     */
+    private SearchResult counted(List<BookRecord> books, SqlBookList.Query tsquery, SearchRequest request) {
+        var filter = request.filter();
+        var values = new ArrayList<Object>();
+        String inYears = condition(SqlBookList.conditions(new Filter(null, null, filter.yearMin(), filter.yearMax()),
+                new ArrayList<>()));
+        String ofGenre = condition(SqlBookList.conditions(new Filter(null, filter.genre(), null, null),
+                new ArrayList<>()));
+        boolean genres = request.facets().contains(Facet.GENRE);
+        boolean decades = request.facets().contains(Facet.DECADE);
+        var sets = new ArrayList<String>();
+        if (genres) {
+            sets.add("(genre_key)");
+        }
+        if (decades) {
+            sets.add("(" + DECADE + ")");
+        }
+        // a column of a facet not asked for is not in any grouping set, so it is a null
+        var sql = new StringBuilder("select " + (genres ? "genre_key" : "null") + ", " + (decades ? DECADE : "null")
+                + ", " + (genres ? "grouping(genre_key)" : "1"));
+        sql.append(", count(*) filter (where ").append(inYears).append(')');
+        addYears(filter, values);
+        sql.append(", count(*) filter (where ").append(ofGenre).append(')');
+        addGenre(filter, values);
+        sql.append(", count(*) filter (where ").append(inYears).append(" and ").append(ofGenre).append(')');
+        addYears(filter, values);
+        addGenre(filter, values);
+        var author = new ArrayList<Object>();
+        String matches = matches(tsquery, new Filter(filter.author(), null, null, null), author);
+        values.addAll(author);
+        sql.append(matches).append(" and (").append(inYears).append(" or ").append(ofGenre).append(')');
+        addYears(filter, values);
+        addGenre(filter, values);
+        sql.append(" group by grouping sets (").append(String.join(", ", sets)).append(')');
+        var genreCounts = new LinkedHashMap<String, Long>();
+        var decadeCounts = new LinkedHashMap<Integer, Long>();
+        long[] total = {0};
+        jdbc.list(sql.toString(), SqlBookList.bind(values), row -> {
+            boolean byGenre = row.getInt(3) == 0;
+            // the total is the sum of the first grouping's "both" counts: every match is in one of its groups
+            if (byGenre || !genres) {
+                total[0] += row.getLong(6);
+            }
+            if (byGenre && row.getString(1) != null && row.getLong(4) > 0) {
+                genreCounts.put(row.getString(1), row.getLong(4));
+            } else if (!byGenre && row.getObject(2) != null && row.getLong(5) > 0) {
+                decadeCounts.put(row.getInt(2), row.getLong(5));
+            }
+            return null;
+        });
+        return new SearchResult(books, total[0], false, genreCounts, decadeCounts);
+    }
+
+    private static final String DECADE = "(publication_year - mod(mod(publication_year, 10) + 10, 10))";
+
+    private static String condition(List<String> conditions) {
+        return conditions.isEmpty() ? "true" : "(" + String.join(" and ", conditions) + ")";
+    }
+
+    private static void addYears(Filter filter, List<Object> values) {
+        SqlBookList.conditions(new Filter(null, null, filter.yearMin(), filter.yearMax()), values);
+    }
+
+    private static void addGenre(Filter filter, List<Object> values) {
+        SqlBookList.conditions(new Filter(null, filter.genre(), null, null), values);
     }
 
     /** The page of matching books in the request's order. */
@@ -82,26 +151,6 @@ final class PostgresBookSearch implements BookSearchEngine {
         var values = new ArrayList<Object>();
         String sql = "select count(*)" + matches(tsquery, filter, values);
         return jdbc.one(sql, SqlBookList.bind(values), row -> row.getLong(1)).orElse(0L);
-    }
-
-    private Map<String, Long> genres(SqlBookList.Query tsquery, Filter filter) {
-        var values = new ArrayList<Object>();
-        String sql = "select genre_key, count(*)" + matches(tsquery, filter, values)
-                + " and genre_key is not null group by genre_key";
-        var counts = new LinkedHashMap<String, Long>();
-        jdbc.list(sql, SqlBookList.bind(values), row -> counts.put(row.getString(1), row.getLong(2)));
-        return counts;
-    }
-
-    private Map<Integer, Long> decades(SqlBookList.Query tsquery, Filter filter) {
-        var values = new ArrayList<Object>();
-        // floor division: the decade of -5 is -10
-        String decade = "(publication_year - mod(mod(publication_year, 10) + 10, 10))";
-        String sql = "select " + decade + ", count(*)" + matches(tsquery, filter, values)
-                + " and publication_year is not null group by " + decade;
-        var counts = new LinkedHashMap<Integer, Long>();
-        jdbc.list(sql, SqlBookList.bind(values), row -> counts.put(row.getInt(1), row.getLong(2)));
-        return counts;
     }
 
     /** From and where of the books that match the search and the filter; the tsquery is named {@code query}. */
