@@ -367,8 +367,20 @@ abstract class BookStoreContract {
         assertThat(result.genres()).isEqualTo(Map.of(BookKeys.key(genre), 2L, BookKeys.key(otherGenre), 1L));
         assertThat(result.decades()).isEqualTo(Map.of(1960, 2L, 1970, 1L));
         var none = store.search(new SearchRequest(filter, SearchText.parse(word), BookSort.RELEVANCE, 0, 1, Set.of()));
+        assertThat(none.total()).isEqualTo(2);
         assertThat(none.genres()).isEmpty();
         assertThat(none.decades()).isEmpty();
+        var byGenre = store.search(new SearchRequest(filter, SearchText.parse(word), BookSort.TITLE, 0, 10,
+                Set.of(Facet.GENRE)));
+        assertThat(byGenre.total()).isEqualTo(2);
+        assertThat(byGenre.genres()).isEqualTo(result.genres());
+        assertThat(byGenre.decades()).isEmpty();
+        var unfiltered = store.search(new SearchRequest(Filter.NONE, SearchText.parse(word), BookSort.TITLE, 0, 10,
+                Set.of(Facet.DECADE)));
+        assertThat(unfiltered.total()).isEqualTo(5);
+        assertThat(unfiltered.books()).hasSize(5);
+        assertThat(unfiltered.genres()).isEmpty();
+        assertThat(unfiltered.decades()).isEqualTo(Map.of(1960, 3L, 1970, 1L));
     }
 
     @Test
