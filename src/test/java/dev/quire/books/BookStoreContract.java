@@ -2,9 +2,11 @@ package dev.quire.books;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quire.books.BookStore.BookRecord;
 import dev.quire.books.BookStore.BookRecordUpdates;
+import dev.quire.books.BookStore.Facet;
 import dev.quire.books.BookStore.Filter;
 import dev.quire.books.BookStore.NewBookRecord;
 import dev.quire.books.BookStore.NewReviewRecord;
@@ -18,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -257,6 +260,159 @@ abstract class BookStoreContract {
         assertThat(page(mine(), BookSort.TITLE, 6, 3)).containsExactly(all.get(6));
         assertThat(page(mine(), BookSort.TITLE, 9, 3)).isEmpty();
         assertThat(count(mine())).isEqualTo(7);
+    }
+
+    /**
+     * Whether the store searches with a real engine (stemming, stop words, phrases, ranking); the in-memory store
+     * only matches word prefixes, and skips the tests of what it does not do.
+     */
+    boolean searchesLikeAnEngine() {
+        return true;
+    }
+
+    BookRecord add(String title, String author, Integer year, String bookGenre, String description) {
+        Instant at = start.plusMillis(created++);
+        var id = new BookId(Ids.timeOrdered(BookId.PREFIX, at.toEpochMilli()));
+        return store.insert(new NewBookRecord(id, title, author, year, bookGenre, null, description, creator, at));
+    }
+
+    /** A word of letters no other test uses (tests may share one database). */
+    static String uniqueWord(String start) {
+        var word = new StringBuilder(start);
+        long n = ISBNS.incrementAndGet() * 7919 + System.nanoTime() % 1000;
+        for (int i = 0; i < 6; i++) {
+            word.append((char) ('a' + n % 26));
+            n /= 26;
+        }
+        return word.toString();
+    }
+
+    /** Books of this test's genre that the search finds, best first. */
+    List<BookRecord> ranked(String text) {
+        return list(mine(), SearchText.parse(text), BookSort.RELEVANCE);
+    }
+
+    @Test
+    void aSearchRanksTitleAboveAuthorAboveDescriptionThenByTitleAndId() {
+        assumeTrue(searchesLikeAnEngine());
+        var inDescription = add("Harbour Tales", "Ann Other", null, genre, "A lantern in the window.");
+        var inAuthor = add("Quiet Nights", "Mary Lantern", null, genre, null);
+        var inTitle = add("The Lantern", "Someone Else", null, genre, null);
+        var sameTitleLater = add("The Lantern", "Someone Else", null, genre, null);
+        var otherTitle = add("Lantern", "Someone Else", null, genre, null);
+
+        assertThat(ranked("lantern ")).containsExactly(otherTitle, inTitle, sameTitleLater, inAuthor, inDescription);
+        // the other orders still apply to a search
+        assertThat(list(mine(), SearchText.parse("lantern "), BookSort.TITLE_DESC))
+                .containsExactly(sameTitleLater, inTitle, inAuthor, otherTitle, inDescription);
+    }
+
+    @Test
+    void aSearchStemsEnglishWordsAndIgnoresStopWords() {
+        assumeTrue(searchesLikeAnEngine());
+        var stories = add("Running Stories", "Ann Author", null, genre, null);
+        var fiction = add("Short Fiction", "Ann Author", null, genre, null);
+        var theodore = add("Theodore", "Bea Writer", null, genre, null);
+
+        assertThat(search("story ")).containsExactly(stories);
+        assertThat(search("runs ")).containsExactly(stories);
+        assertThat(search("fictions ")).containsExactly(fiction);
+        // a stop word is no condition; as the word being typed, it is a prefix
+        assertThat(search("the short ")).containsExactly(fiction);
+        assertThat(search("the")).containsExactly(theodore);
+    }
+
+    @Test
+    void quotedPhrasesKeepTheirOrderAndExcludedWordsLeaveBooksOut() {
+        assumeTrue(searchesLikeAnEngine());
+        var messiah = add("Dune Messiah", "Frank Herbert", 1969, genre, null);
+        var other = add("Messiah of the Dune", "Some Parodist", 1990, genre, null);
+        var dune = add("Dune", "Frank Herbert", 1965, genre, null);
+
+        assertThat(search("\"dune messiah\"")).containsExactly(messiah);
+        assertThat(search("\"messiah dune")).isEmpty();
+        assertThat(search("dune -messiah")).containsExactly(dune);
+        assertThat(search("dune -\"dune messiah\"")).containsExactly(dune, other);
+    }
+
+    @Test
+    void theGenreAndTheDescriptionAreSearchedToo() {
+        String word = uniqueWord("de");
+        var described = add("Untitled", "Anon", null, genre, "A long " + word + " of a book.");
+        var plain = add("Plain", "Anon", null, genre, null);
+
+        assertThat(search(word)).containsExactly(described);
+        // the test's genre is "genre <digits>": its number is a word of every book in it
+        assertThat(search(genre.substring(6))).containsExactly(plain, described);
+    }
+
+    @Test
+    void aSearchCountsItsMatchesAndItsFacetsEachIgnoringItsOwnFilter() {
+        String word = uniqueWord("fa");
+        String otherGenre = genre + " other";
+        add(word + " one", "Anon", 1965, genre, null);
+        add(word + " two", "Anon", 1969, genre, null);
+        add(word + " three", "Anon", 1971, genre, null);
+        add(word + " four", "Anon", 1968, otherGenre, null);
+        add(word + " five", "Anon", null, null, null);
+        add("Unrelated", "Anon", 1966, genre, null);
+        var filter = new Filter(null, BookKeys.key(genre), 1960, 1969);
+
+        var result = store.search(new SearchRequest(filter, SearchText.parse(word), BookSort.RELEVANCE, 0, 1,
+                Set.of(Facet.GENRE, Facet.DECADE)));
+
+        assertThat(result.books()).hasSize(1);
+        assertThat(result.total()).isEqualTo(2);
+        assertThat(result.totalIsEstimate()).isFalse();
+        assertThat(result.genres()).isEqualTo(Map.of(BookKeys.key(genre), 2L, BookKeys.key(otherGenre), 1L));
+        assertThat(result.decades()).isEqualTo(Map.of(1960, 2L, 1970, 1L));
+        var none = store.search(new SearchRequest(filter, SearchText.parse(word), BookSort.RELEVANCE, 0, 1, Set.of()));
+        assertThat(none.total()).isEqualTo(2);
+        assertThat(none.genres()).isEmpty();
+        assertThat(none.decades()).isEmpty();
+        var byGenre = store.search(new SearchRequest(filter, SearchText.parse(word), BookSort.TITLE, 0, 10,
+                Set.of(Facet.GENRE)));
+        assertThat(byGenre.total()).isEqualTo(2);
+        assertThat(byGenre.genres()).isEqualTo(result.genres());
+        assertThat(byGenre.decades()).isEmpty();
+        var unfiltered = store.search(new SearchRequest(Filter.NONE, SearchText.parse(word), BookSort.TITLE, 0, 10,
+                Set.of(Facet.DECADE)));
+        assertThat(unfiltered.total()).isEqualTo(5);
+        assertThat(unfiltered.books()).hasSize(5);
+        assertThat(unfiltered.genres()).isEmpty();
+        assertThat(unfiltered.decades()).isEqualTo(Map.of(1960, 3L, 1970, 1L));
+    }
+
+    @Test
+    void wordsLikeAWordAreTheTitleAndAuthorWordsWithItsFirstLetterAndALengthWithinTheEdits() {
+        String stem = uniqueWord("w");
+        String word = stem + "ab";
+        String typo = stem + "ba";
+        String longer = word + "xy";
+        String tooLong = word + "xyz";
+        add(word + " Rising", "Ann " + longer, null, genre, "No " + word + "q here.");
+        add(word.toUpperCase(), "Bo Tooth", null, genre, null);
+        add(tooLong, "Cy Hand", null, genre, null);
+        var gone = add(word + " Again", "Di Hand", null, genre, null);
+        store.delete(gone.id(), gone.version());
+
+        var candidates = store.wordsLike(typo, 2);
+
+        // words of the title and the author, folded, each with its number of (existing) books
+        assertThat(candidates).containsEntry(word, 2L).containsEntry(longer, 1L).doesNotContainKey(tooLong)
+                .doesNotContainKey(word + "q").doesNotContainKey("rising");
+        assertThat(candidates.keySet()).allMatch(w -> w.startsWith("w") && Math.abs(w.length() - typo.length()) <= 2);
+        assertThat(Spelling.correction(typo, candidates)).contains(word);
+    }
+
+    @Test
+    void typosAreCorrectedFromTheCataloguesWords() {
+        add("Dune", "Frank Herbert", 1965, genre, null);
+        add("The Hobbit", "J. R. R. Tolkien", 1937, genre, null);
+
+        assertThat(Spelling.correction("dnue", store.wordsLike("dnue", Spelling.maxEdits("dnue")))).contains("dune");
+        assertThat(Spelling.correction("tolkein", store.wordsLike("tolkein", Spelling.maxEdits("tolkein"))))
+                .contains("tolkien");
     }
 
     @Test
