@@ -2,7 +2,6 @@ package dev.quire.books;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quire.books.BookStore.BookRecord;
 import dev.quire.books.BookStore.BookRecordUpdates;
@@ -262,14 +261,6 @@ abstract class BookStoreContract {
         assertThat(count(mine())).isEqualTo(7);
     }
 
-    /**
-     * Whether the store searches with a real engine (stemming, stop words, phrases, ranking); the in-memory store
-     * only matches word prefixes, and skips the tests of what it does not do.
-     */
-    boolean searchesLikeAnEngine() {
-        return true;
-    }
-
     BookRecord add(String title, String author, Integer year, String bookGenre, String description) {
         Instant at = start.plusMillis(created++);
         var id = new BookId(Ids.timeOrdered(BookId.PREFIX, at.toEpochMilli()));
@@ -290,49 +281,6 @@ abstract class BookStoreContract {
     /** Books of this test's genre that the search finds, best first. */
     List<BookRecord> ranked(String text) {
         return list(mine(), SearchText.parse(text), BookSort.RELEVANCE);
-    }
-
-    @Test
-    void aSearchRanksTitleAboveAuthorAboveDescriptionThenByTitleAndId() {
-        assumeTrue(searchesLikeAnEngine());
-        var inDescription = add("Harbour Tales", "Ann Other", null, genre, "A lantern in the window.");
-        var inAuthor = add("Quiet Nights", "Mary Lantern", null, genre, null);
-        var inTitle = add("The Lantern", "Someone Else", null, genre, null);
-        var sameTitleLater = add("The Lantern", "Someone Else", null, genre, null);
-        var otherTitle = add("Lantern", "Someone Else", null, genre, null);
-
-        assertThat(ranked("lantern ")).containsExactly(otherTitle, inTitle, sameTitleLater, inAuthor, inDescription);
-        // the other orders still apply to a search
-        assertThat(list(mine(), SearchText.parse("lantern "), BookSort.TITLE_DESC))
-                .containsExactly(sameTitleLater, inTitle, inAuthor, otherTitle, inDescription);
-    }
-
-    @Test
-    void aSearchStemsEnglishWordsAndIgnoresStopWords() {
-        assumeTrue(searchesLikeAnEngine());
-        var stories = add("Running Stories", "Ann Author", null, genre, null);
-        var fiction = add("Short Fiction", "Ann Author", null, genre, null);
-        var theodore = add("Theodore", "Bea Writer", null, genre, null);
-
-        assertThat(search("story ")).containsExactly(stories);
-        assertThat(search("runs ")).containsExactly(stories);
-        assertThat(search("fictions ")).containsExactly(fiction);
-        // a stop word is no condition; as the word being typed, it is a prefix
-        assertThat(search("the short ")).containsExactly(fiction);
-        assertThat(search("the")).containsExactly(theodore);
-    }
-
-    @Test
-    void quotedPhrasesKeepTheirOrderAndExcludedWordsLeaveBooksOut() {
-        assumeTrue(searchesLikeAnEngine());
-        var messiah = add("Dune Messiah", "Frank Herbert", 1969, genre, null);
-        var other = add("Messiah of the Dune", "Some Parodist", 1990, genre, null);
-        var dune = add("Dune", "Frank Herbert", 1965, genre, null);
-
-        assertThat(search("\"dune messiah\"")).containsExactly(messiah);
-        assertThat(search("\"messiah dune")).isEmpty();
-        assertThat(search("dune -messiah")).containsExactly(dune);
-        assertThat(search("dune -\"dune messiah\"")).containsExactly(dune, other);
     }
 
     @Test

@@ -13,11 +13,6 @@ class InMemoryBookStoreTest extends BookStoreContract {
     }
 
     @Override
-    boolean searchesLikeAnEngine() {
-        return false;
-    }
-
-    @Override
     AccountId newAccount() {
         return new AccountId(Ids.timeOrdered("acct", ACCOUNTS.incrementAndGet()));
     }

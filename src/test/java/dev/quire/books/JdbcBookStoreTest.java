@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The book store contract on a migrated H2 file database, and paging 10,000 books in SQL. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdbcBookStoreTest extends BookStoreContract {
-    private Database database;
+    Database database;
     private RowCountingDataSource counting;
     private TestDatabase testDatabase;
 
@@ -369,29 +369,32 @@ class JdbcBookStoreTest extends BookStoreContract {
         assertThat(store.wordsLike("runnin", 1)).containsKey("running").containsKey("runners");
     }
 
-    /** On PostgreSQL a search reads its matches from the GIN index of the search column, not the whole table. */
     @Test
-    void aSearchOnPostgresFindsItsBooksThroughTheFullTextIndex() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(isPostgres());
-        String bigGenre = tenThousandBooks();
-        // rows written straight to the table wait in the index's pending list, which (auto)vacuum merges into the
-        // index in a running server; the plan is the one searches get once that has happened
-        try (Connection connection = database.dataSource().getConnection();
-             var statement = connection.createStatement()) {
-            statement.execute("select gin_clean_pending_list('books_search'::regclass)");
-        }
-        var request = new BookStore.SearchRequest(new Filter(null, BookKeys.key(bigGenre), null, null),
-                SearchText.parse("4242"), BookSort.RELEVANCE, 40, 20,
-                java.util.Set.of(BookStore.Facet.GENRE));
+    void aSearchRanksTitleAboveAuthorAboveDescriptionThenByTitleAndId() {
+        var inDescription = add("Harbour Tales", "Ann Other", null, genre, "A lantern in the window.");
+        var inAuthor = add("Quiet Nights", "Mary Lantern", null, genre, null);
+        var inTitle = add("The Lantern", "Someone Else", null, genre, null);
+        var sameTitleLater = add("The Lantern", "Someone Else", null, genre, null);
+        var otherTitle = add("Lantern", "Someone Else", null, genre, null);
 
-        String plan = plan(PostgresBookSearch.pageQuery(PostgresBookSearch.tsquery(request.text()), request));
+        assertThat(ranked("lantern ")).containsExactly(otherTitle, inTitle, sameTitleLater, inAuthor, inDescription);
+        // the other orders still apply to a search
+        assertThat(list(mine(), SearchText.parse("lantern "), BookSort.TITLE_DESC))
+                .containsExactly(sameTitleLater, inTitle, inAuthor, otherTitle, inDescription);
+    }
 
-        assertThat(plan).contains("books_search").doesNotContain("Seq Scan");
-        var found = store.search(new BookStore.SearchRequest(request.filter(), request.text(), BookSort.RELEVANCE, 0,
-                20, java.util.Set.of(BookStore.Facet.GENRE)));
-        assertThat(found.books()).extracting(BookStore.BookRecord::title).containsExactly("Volume 4242");
-        assertThat(found.total()).isEqualTo(1);
-        assertThat(found.genres()).isEqualTo(java.util.Map.of(BookKeys.key(bigGenre), 1L));
+    @Test
+    void aSearchStemsEnglishWordsAndIgnoresStopWords() {
+        var stories = add("Running Stories", "Ann Author", null, genre, null);
+        var fiction = add("Short Fiction", "Ann Author", null, genre, null);
+        var theodore = add("Theodore", "Bea Writer", null, genre, null);
+
+        assertThat(search("story ")).containsExactly(stories);
+        assertThat(search("runs ")).containsExactly(stories);
+        assertThat(search("fictions ")).containsExactly(fiction);
+        // a stop word is no condition; as the word being typed, it is a prefix
+        assertThat(search("the short ")).containsExactly(fiction);
+        assertThat(search("the")).containsExactly(theodore);
     }
 
     boolean isPostgres() {
