@@ -734,6 +734,8 @@ final class BadInputCatalogue {
         books.app("list: author of white space", 400, get("/api/books?author=%20%09"), "blank");
         reviews.app("list: page=", 400, get(REVIEWS + "?page="), "page");
         books.app("book: a query parameter", 400, get(BOOK + "?expand=reviews"), "expand");
+        books.app("genres: a query parameter", 400, get("/api/genres?sort=name"), "sort");
+        books.app("genres: Accept application/xml", 406, get("/api/genres").header("Accept", "application/xml"));
         books.app("delete: a query parameter", 400, RawRequest.of("DELETE", BOOK + "?force=true").signedIn(), "force");
         todos.app("todo: a query parameter", 400, get(TODO + "?fields=title").signedIn(), "fields");
         todos.app("delete: a query parameter", 400, RawRequest.of("DELETE", TODO + "?x=").signedIn(), "x");
