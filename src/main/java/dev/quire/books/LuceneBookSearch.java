@@ -80,10 +80,11 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopFieldCollectorManager;
-import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.TotalHitCountCollectorManager;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 import org.slf4j.Logger;
@@ -148,6 +149,8 @@ final class LuceneBookSearch implements BookSearchEngine {
     /** Held shared by changes and exclusively by {@link #close}. */
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
+    /** Why the index was built at open ({@code missing}, {@code not closed cleanly}, {@code out of date}), or {@code up to date}. */
+    private String openedBecause = "up to date";
 
     private LuceneBookSearch(Jdbc jdbc, Directory directory, Path path, IndexWriter writer) throws IOException {
         this.jdbc = jdbc;
@@ -169,15 +172,20 @@ final class LuceneBookSearch implements BookSearchEngine {
         long started = System.nanoTime();
         Path path = indexPath(settings.url());
         try {
-            Directory directory = path == null ? new ByteBuffersDirectory() : FSDirectory.open(path);
+            // small segments of recent changes stay in memory until merged or committed: a refresh writes no files
+            Directory directory = path == null ? new ByteBuffersDirectory()
+                    : new NRTCachingDirectory(FSDirectory.open(path), 4, 32);
             String reason = rebuildReason(jdbc, directory);
             var config = new IndexWriterConfig(new EnglishWords())
                     .setOpenMode(reason == null ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE)
                     .setRAMBufferSizeMB(32)
+                    // a refresh after a change writes a tiny segment: not worth packing into a compound file
+                    .setUseCompoundFile(false)
                     .setCommitOnClose(false);
             var writer = new IndexWriter(directory, config);
             var search = new LuceneBookSearch(jdbc, directory, path, writer);
             int books = reason == null ? writer.getDocStats().numDocs : search.rebuild();
+            search.openedBecause = reason == null ? "up to date" : reason;
             // until a clean close says otherwise, the index on disk is not to be trusted: a crash rebuilds it
             writer.setLiveCommitData(Map.of(USER_FORMAT, FORMAT, USER_CLEAN, "false").entrySet());
             writer.commit();
@@ -191,6 +199,11 @@ final class LuceneBookSearch implements BookSearchEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the search index" + (path == null ? "" : " in " + path), e);
         }
+    }
+
+    /** How the index came to be ready at open: {@code up to date}, or the reason it was built. */
+    String openedBecause() {
+        return openedBecause;
     }
 
     /** The index directory beside an H2 file database, or null for one in memory or on a server. */
@@ -408,30 +421,41 @@ final class LuceneBookSearch implements BookSearchEngine {
         boolean genresInPass = genres && filter.genre() == null;
         boolean decadesInPass = decades && filter.yearMin() == null && filter.yearMax() == null;
 
-        int wanted = (int) Math.min(request.offset() + request.limit(), Math.max(1, searcher.getIndexReader().maxDoc()));
-        var top = new TopFieldCollectorManager(sort(request), Math.max(1, wanted), null, Integer.MAX_VALUE);
-        var inPass = new FacetCounts(genresInPass, decadesInPass);
-        var results = searcher.search(query, new MultiCollectorManager(top, inPass));
-        var topDocs = (TopFieldDocs) results[0];
-        var counts = (FacetCounter) results[1];
+        // first the count (and the facets that count the same books) without scores, then the page alone, so that
+        // ranking can skip the books that cannot reach the page (block-max WAND) instead of scoring every match
+        long total;
+        FacetCounter counts = null;
+        if (genresInPass || decadesInPass) {
+            var counted = searcher.search(query, new MultiCollectorManager(new TotalHitCountCollectorManager(),
+                    new FacetCounts(genresInPass, decadesInPass)));
+            total = (Integer) counted[0];
+            counts = (FacetCounter) counted[1];
+        } else {
+            total = searcher.count(query);
+        }
         Map<String, Long> genreCounts = Map.of();
         Map<Integer, Long> decadeCounts = Map.of();
         if (genres) {
-            genreCounts = genresInPass ? counts.genres
-                    : searcher.search(filtered(text, filter.withoutGenre()), new FacetCounts(true, false)).genres;
+            genreCounts = genresInPass ? counts.genres()
+                    : searcher.search(filtered(text, filter.withoutGenre()), new FacetCounts(true, false)).genres();
         }
         if (decades) {
-            decadeCounts = decadesInPass ? counts.decades
-                    : searcher.search(filtered(text, filter.withoutYears()), new FacetCounts(false, true)).decades;
+            decadeCounts = decadesInPass ? counts.decades()
+                    : searcher.search(filtered(text, filter.withoutYears()), new FacetCounts(false, true)).decades();
         }
+        long wanted = Math.min(request.offset() + request.limit(), total);
+        if (request.limit() == 0 || request.offset() >= total) {
+            return new SearchResult(List.of(), total, false, genreCounts, decadeCounts);
+        }
+        var top = new TopFieldCollectorManager(sort(request), (int) wanted, null, (int) wanted);
+        ScoreDoc[] hits = searcher.search(query, top).scoreDocs;
 
         var ids = new ArrayList<String>();
         var stored = searcher.storedFields();
-        ScoreDoc[] hits = topDocs.scoreDocs;
-        for (long i = request.offset(); i < hits.length && request.limit() > 0; i++) {
+        for (long i = request.offset(); i < hits.length; i++) {
             ids.add(stored.document(hits[(int) i].doc, Set.of(ID)).get(ID));
         }
-        return new SearchResult(books(ids), topDocs.totalHits.value, false, genreCounts, decadeCounts);
+        return new SearchResult(books(ids), total, false, genreCounts, decadeCounts);
     }
 
     /** The books with these ids, read from the table in one query, in this order (those deleted meanwhile left out). */
@@ -576,23 +600,45 @@ final class LuceneBookSearch implements BookSearchEngine {
         @Override
         public FacetCounter reduce(Collection<FacetCounter> collectors) {
             var all = new FacetCounter(genres, decades);
-            for (var counter : collectors) {
-                counter.genres.forEach((k, v) -> all.genres.merge(k, v, Long::sum));
-                counter.decades.forEach((k, v) -> all.decades.merge(k, v, Long::sum));
-            }
+            collectors.forEach(all::add);
             return all;
         }
     }
 
     private static final class FacetCounter implements Collector {
+        /** Decades from year -5000 to 4990 are counted in an array, any others in a map. */
+        private static final int FIRST_DECADE = -500;
         private final boolean countGenres;
         private final boolean countDecades;
-        final Map<String, Long> genres = new HashMap<>();
-        final Map<Integer, Long> decades = new TreeMap<>();
+        private final Map<String, Long> genres = new HashMap<>();
+        private final long[] perDecade = new long[1000];
+        private final Map<Integer, Long> otherDecades = new HashMap<>();
 
         FacetCounter(boolean countGenres, boolean countDecades) {
             this.countGenres = countGenres;
             this.countDecades = countDecades;
+        }
+
+        Map<String, Long> genres() {
+            return genres;
+        }
+
+        Map<Integer, Long> decades() {
+            var decades = new TreeMap<>(otherDecades);
+            for (int i = 0; i < perDecade.length; i++) {
+                if (perDecade[i] > 0) {
+                    decades.merge((FIRST_DECADE + i) * 10, perDecade[i], Long::sum);
+                }
+            }
+            return decades;
+        }
+
+        void add(FacetCounter other) {
+            other.genres.forEach((k, v) -> genres.merge(k, v, Long::sum));
+            other.otherDecades.forEach((k, v) -> otherDecades.merge(k, v, Long::sum));
+            for (int i = 0; i < perDecade.length; i++) {
+                perDecade[i] += other.perDecade[i];
+            }
         }
 
         @Override
@@ -602,19 +648,9 @@ final class LuceneBookSearch implements BookSearchEngine {
 
         @Override
         public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
-            if (!countGenres && !countDecades) {
-                return new LeafCollector() {
-                    @Override
-                    public void setScorer(Scorable scorer) {}
-
-                    @Override
-                    public void collect(int doc) {}
-                };
-            }
             SortedDocValues genre = DocValues.getSorted(context.reader(), GENRE_KEY);
             NumericDocValues year = DocValues.getNumeric(context.reader(), YEAR);
             int[] perGenre = new int[countGenres ? genre.getValueCount() : 0];
-            var perDecade = new HashMap<Integer, Long>();
             return new LeafCollector() {
                 @Override
                 public void setScorer(Scorable scorer) {}
@@ -625,7 +661,13 @@ final class LuceneBookSearch implements BookSearchEngine {
                         perGenre[genre.ordValue()]++;
                     }
                     if (countDecades && year.advanceExact(doc)) {
-                        perDecade.merge(Math.floorDiv((int) year.longValue(), 10) * 10, 1L, Long::sum);
+                        int decade = Math.floorDiv((int) year.longValue(), 10);
+                        int slot = decade - FIRST_DECADE;
+                        if (slot >= 0 && slot < perDecade.length) {
+                            perDecade[slot]++;
+                        } else {
+                            otherDecades.merge(decade * 10, 1L, Long::sum);
+                        }
                     }
                 }
 
@@ -636,7 +678,6 @@ final class LuceneBookSearch implements BookSearchEngine {
                             genres.merge(genre.lookupOrd(ord).utf8ToString(), (long) perGenre[ord], Long::sum);
                         }
                     }
-                    perDecade.forEach((decade, n) -> decades.merge(decade, n, Long::sum));
                 }
             };
         }

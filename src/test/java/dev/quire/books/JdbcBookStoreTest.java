@@ -2,7 +2,12 @@ package dev.quire.books;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quire.books.BookStore.BookRecord;
+import dev.quire.books.BookStore.Facet;
 import dev.quire.books.BookStore.Filter;
+import dev.quire.books.BookStore.NewBookRecord;
+import dev.quire.books.BookStore.SearchRequest;
+import dev.quire.books.BookStore.SearchResult;
 import dev.quire.db.Database;
 import dev.quire.db.Jdbc;
 import dev.quire.events.Outbox;
@@ -15,6 +20,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -161,6 +167,206 @@ class JdbcBookStoreTest extends BookStoreContract {
                 assertThat(plan).doesNotContain("tableScan");
             }
         }
+    }
+
+    // ---- The search engine's contract (the same on H2 with Lucene and on PostgreSQL's full-text search) ----
+
+    private int searchBooks;
+
+    /** A book of this test's genre with a description. */
+    BookRecord addDescribed(String title, String author, Integer year, String description) {
+        return addIn(genre, title, author, year, description);
+    }
+
+    BookRecord addIn(String genreName, String title, String author, Integer year, String description) {
+        Instant at = start.plusSeconds(3600).plusMillis(searchBooks++);
+        var id = new BookId(Ids.timeOrdered(BookId.PREFIX, at.toEpochMilli()));
+        return store.insert(new NewBookRecord(id, title, author, year, genreName, null, description, creator, at));
+    }
+
+    SearchResult searchFor(Filter filter, String text, BookSort sort, Set<Facet> facets) {
+        return store.search(new SearchRequest(filter, text == null ? null : SearchText.parse(text), sort, 0, 20,
+                facets));
+    }
+
+    List<String> titlesFound(String text) {
+        return searchFor(mine(), text, BookSort.TITLE, Set.of()).books().stream().map(BookRecord::title).toList();
+    }
+
+    @Test
+    void aSearchStemsEnglishWordsAndMatchesTheLastWordAsAPrefix() {
+        addDescribed("Science Fiction Stories", "Ann Writer", 1950, null);
+        addDescribed("Fictions", "Jorge Luis Borges", 1944, null);
+        addDescribed("The Lord of the Rings", "J. R. R. Tolkien", 1954, null);
+        addDescribed("Dune", "Frank Herbert", 1965, null);
+
+        // a trailing space ends the last word: no prefix, stemming alone
+        assertThat(titlesFound("fiction ")).containsExactly("Fictions", "Science Fiction Stories");
+        assertThat(titlesFound("fictions ")).containsExactly("Fictions", "Science Fiction Stories");
+        assertThat(titlesFound("story ")).containsExactly("Science Fiction Stories");
+        assertThat(titlesFound("tolk")).containsExactly("The Lord of the Rings");
+        assertThat(titlesFound("lord of the ri")).containsExactly("The Lord of the Rings");
+        // a stop word typed so far is still a prefix
+        assertThat(titlesFound("the")).isEmpty();
+        assertThat(titlesFound("her")).containsExactly("Dune");
+        assertThat(titlesFound("une ")).isEmpty();
+        assertThat(titlesFound("FICTION stori")).containsExactly("Science Fiction Stories");
+    }
+
+    @Test
+    void quotedPhrasesKeepTheirOrderAndExcludedWordsLeaveBooksOut() {
+        addDescribed("Science Fiction Stories", "Ann Writer", 1950, null);
+        addDescribed("Fictions", "Jorge Luis Borges", 1944, null);
+        addDescribed("The Lord of the Rings", "J. R. R. Tolkien", 1954, null);
+        addDescribed("Rings of Saturn", "W. G. Sebald", 1995, null);
+
+        assertThat(titlesFound("\"lord of the rings\"")).containsExactly("The Lord of the Rings");
+        assertThat(titlesFound("\"the lord\"")).containsExactly("The Lord of the Rings");
+        assertThat(titlesFound("\"rings lord\"")).isEmpty();
+        // a stop word keeps its place in a phrase, as PostgreSQL's <2> does
+        assertThat(titlesFound("\"rings of saturn\"")).containsExactly("Rings of Saturn");
+        assertThat(titlesFound("\"rings saturn\"")).isEmpty();
+        assertThat(titlesFound("rings ")).containsExactly("Rings of Saturn", "The Lord of the Rings");
+        assertThat(titlesFound("rings -tolkien")).containsExactly("Rings of Saturn");
+        assertThat(titlesFound("fiction -\"science fiction\"")).containsExactly("Fictions");
+        assertThat(titlesFound("-fiction")).isEmpty();
+    }
+
+    @Test
+    void aSearchLooksInTheGenreAndTheDescriptionAndFoldsCaseAndAccents() {
+        addDescribed("Gödel, Escher, Bach", "Douglas Hofstadter", 1979, "An eternal golden braid.");
+        addDescribed("Plain", "Someone", 1979, "Nothing golden here; a STRANGE LOOP.");
+
+        assertThat(titlesFound("GODEL")).containsExactly("Gödel, Escher, Bach");
+        assertThat(titlesFound("golden ")).containsExactly("Gödel, Escher, Bach", "Plain");
+        assertThat(titlesFound("strange loops ")).containsExactly("Plain");
+        // this test's genre is "genre <nanos>": its words are searched too
+        assertThat(titlesFound(genre)).containsExactly("Gödel, Escher, Bach", "Plain");
+    }
+
+    @Test
+    void relevanceRanksTitleAboveAuthorAboveGenreAboveDescriptionThenTitleThenId() {
+        var word = "zorblax" + System.nanoTime() % 100_000;
+        var inDescription = addDescribed("Alpha", "Nobody", null, "Mentions " + word + " once.");
+        var inTitle = addDescribed("Zeta " + word, "Nobody", null, null);
+        var inAuthor = addDescribed("Beta", word + " Smith", null, null);
+        var inGenre = addIn(word + " genre", "Gamma", "Nobody", null, null);
+        var twinB = addDescribed("Twin", "Nobody", null, word);
+        var twinA = addDescribed("Twin", "Nobody", null, word);
+
+        var found = searchFor(Filter.NONE, word + " ", BookSort.RELEVANCE, Set.of()).books();
+
+        var sameScore = twinA.id().value().compareTo(twinB.id().value()) < 0 ? List.of(twinA, twinB)
+                : List.of(twinB, twinA);
+        assertThat(found.subList(0, 3)).containsExactly(inTitle, inAuthor, inGenre);
+        assertThat(found.subList(3, 6)).containsExactlyInAnyOrder(inDescription, twinA, twinB);
+        // equal scores: title, then id
+        assertThat(found.stream().filter(b -> b.title().equals("Twin")).toList())
+                .containsExactlyElementsOf(sameScore);
+    }
+
+    @ParameterizedTest
+    @EnumSource(BookSort.class)
+    void everySortWorksWithASearch(BookSort sort) {
+        var reader = newAccount();
+        var a = addDescribed("alpha saga", "Zed", 2000, null);
+        var b = addDescribed("Beta saga", "young", null, null);
+        var c = addDescribed("gamma saga", "Xavier", 1990, null);
+        var d = addDescribed("beta saga", "Young", 1990, null);
+        addDescribed("delta", "Zed", 1980, null);
+        review(a, reader, 5);
+        review(c, reader, 2);
+        review(d, reader, 5);
+
+        var titles = searchFor(mine(), "saga", sort, Set.of()).books().stream().map(BookRecord::title).toList();
+
+        var expected = switch (sort) {
+            // one word, once in each title of the same length: equal scores, so title then id
+            case RELEVANCE, TITLE -> List.of(a, byId(b, d).get(0), byId(b, d).get(1), c);
+            case TITLE_DESC -> List.of(c, byId(b, d).get(1), byId(b, d).get(0), a);
+            case YEAR -> List.of(byId(c, d).get(0), byId(c, d).get(1), a, b);
+            case YEAR_DESC -> List.of(a, byId(c, d).get(1), byId(c, d).get(0), b);
+            case AUTHOR -> List.of(c, byId(b, d).get(0), byId(b, d).get(1), a);
+            case AUTHOR_DESC -> List.of(a, byId(b, d).get(1), byId(b, d).get(0), c);
+            case CREATED -> List.of(a, b, c, d);
+            case CREATED_DESC -> List.of(d, c, b, a);
+            case RATING -> List.of(c, byId(a, d).get(0), byId(a, d).get(1), b);
+            case RATING_DESC -> List.of(byId(a, d).get(1), byId(a, d).get(0), c, b);
+        };
+        assertThat(titles).containsExactlyElementsOf(expected.stream().map(BookRecord::title).toList());
+    }
+
+    private static List<BookRecord> byId(BookRecord x, BookRecord y) {
+        return x.id().value().compareTo(y.id().value()) < 0 ? List.of(x, y) : List.of(y, x);
+    }
+
+    @Test
+    void aSearchPagesWithAnExactTotal() {
+        for (int i = 0; i < 25; i++) {
+            addDescribed(String.format("Chronicle %02d", i), "Author", null, null);
+        }
+        addDescribed("Other", "Author", null, null);
+
+        var page = store.search(new SearchRequest(mine(), SearchText.parse("chronicle"), BookSort.TITLE, 20, 10,
+                Set.of()));
+
+        assertThat(page.total()).isEqualTo(25);
+        assertThat(page.totalIsEstimate()).isFalse();
+        assertThat(page.books()).extracting(BookRecord::title)
+                .containsExactly("Chronicle 20", "Chronicle 21", "Chronicle 22", "Chronicle 23", "Chronicle 24");
+        assertThat(store.search(new SearchRequest(mine(), SearchText.parse("chronicle"), BookSort.RELEVANCE, 0, 0,
+                Set.of())).total()).isEqualTo(25);
+    }
+
+    @Test
+    void eachFacetCountsUnderEveryFilterButItsOwn() {
+        String author = "Facet Author " + System.nanoTime();
+        String other = genre + " other";
+        addDescribed("Saga one", author, 1965, null);
+        addDescribed("Saga two", author, 1972, null);
+        addIn(other, "Saga three", author, 1979, null);
+        addIn(other, "Not it", author, 1980, null);
+        addDescribed("Saga elsewhere", "Someone Else", 1966, null);
+        String g = BookKeys.key(genre);
+        String o = BookKeys.key(other);
+        String a = BookKeys.key(author);
+        var both = Set.of(Facet.GENRE, Facet.DECADE);
+
+        var inGenre = searchFor(new Filter(a, g, null, null), "saga", BookSort.RELEVANCE, both);
+        assertThat(inGenre.total()).isEqualTo(2);
+        assertThat(inGenre.genres()).isEqualTo(java.util.Map.of(g, 2L, o, 1L));
+        assertThat(inGenre.decades()).isEqualTo(java.util.Map.of(1960, 1L, 1970, 1L));
+
+        var since1970 = searchFor(new Filter(a, g, 1970, null), "saga", BookSort.TITLE, both);
+        assertThat(since1970.books()).extracting(BookRecord::title).containsExactly("Saga two");
+        assertThat(since1970.genres()).isEqualTo(java.util.Map.of(g, 1L, o, 1L));
+        assertThat(since1970.decades()).isEqualTo(java.util.Map.of(1960, 1L, 1970, 1L));
+
+        // without a search, and without facets asked for
+        var all = searchFor(new Filter(a, null, null, 1979), null, BookSort.TITLE, both);
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.genres()).isEqualTo(java.util.Map.of(g, 2L, o, 1L));
+        assertThat(all.decades()).isEqualTo(java.util.Map.of(1960, 1L, 1970, 2L, 1980, 1L));
+        assertThat(searchFor(new Filter(a, null, null, null), "saga", BookSort.TITLE, Set.of()).genres()).isEmpty();
+    }
+
+    @Test
+    void wordsLikeCountsTheBooksThatHaveEachWordUnstemmed() {
+        String word = "q" + String.format("%010d", System.nanoTime() % 10_000_000_000L);
+        var first = addDescribed(word + " Runners", "Author", null, null);
+        addDescribed(word + " Runners", "Author", null, null);
+        addDescribed("Running " + word, "Author", null, null);
+
+        store.delete(first.id(), first.version());
+
+        // words of the same first letter within maxEdits of the length; deleted books do not count
+        assertThat(store.wordsLike(word, 0)).containsEntry(word, 2L);
+        String typo = word.substring(0, 5) + word.substring(6);
+        assertThat(store.wordsLike(typo, 1)).containsEntry(word, 2L);
+        assertThat(store.wordsLike(typo, 0)).doesNotContainKey(word);
+        assertThat(store.wordsLike("runnerz", 0)).containsKey("runners").containsKey("running")
+                .doesNotContainKey("runner").doesNotContainKey("run");
+        assertThat(store.wordsLike("runnin", 1)).containsKey("running").containsKey("runners");
     }
 
     boolean isPostgres() {
