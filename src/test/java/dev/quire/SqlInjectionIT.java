@@ -117,8 +117,8 @@ class SqlInjectionIT {
         String books = "/api/books/" + bookId;
         return List.of(
                 new Target(db, server, "books-search", "GET", "/api/books?q=silver&author=Ann+Author&genre=Fantasy"
-                        + "&year_min=1900&year_max=2000&sort=title&page=1&per_page=20", null, List.of(),
-                        Set.of("q", "author", "genre", "year_min", "year_max", "sort", "page", "per_page")),
+                        + "&year_min=1900&year_max=2000&sort=title&page=1&per_page=20&facets=genre", null, List.of(),
+                        Set.of("q", "author", "genre", "year_min", "year_max", "sort", "page", "per_page", "facets")),
                 new Target(db, server, "todos-list", "GET", "/api/todos?completed=false&q=seeded&sort=title&limit=1"
                         + "&cursor=" + cursor, null, List.of("-H", auth),
                         Set.of("completed", "q", "sort", "limit", "cursor")),
@@ -140,8 +140,8 @@ class SqlInjectionIT {
                         List.of("--ignore-code", "401"), Set.of("JSON email", "JSON password")),
                 new Target(db, server, "book-create", "POST", "/api/books",
                         "{\"title\":\"Probe Book\",\"author\":\"Probe Author\",\"year\":1999,\"genre\":\"Essays\","
-                                + "\"isbn\":\"9780306406157\"}", List.of("-H", auth),
-                        Set.of("JSON title", "JSON author", "JSON year", "JSON genre", "JSON isbn")),
+                                + "\"isbn\":\"9780306406157\",\"description\":\"Probed.\"}", List.of("-H", auth),
+                        Set.of("JSON title", "JSON author", "JSON year", "JSON genre", "JSON isbn", "JSON description")),
                 new Target(db, server, "book-get", "GET", books + "*", null, List.of(), Set.of("#1*")),
                 new Target(db, server, "reviews-list", "GET", books + "/reviews?page=1&per_page=10", null, List.of(),
                         Set.of("page", "per_page")),

@@ -219,6 +219,11 @@ public final class BookResource {
             parameters.invalid("year_min", "must not be greater than year_max");
         }
         String search = parameters.text("q", BookService.MAX_TITLE_LENGTH);
+        String rawSearch = uri.getQueryParameters().getFirst("q");
+        if (search != null && !rawSearch.endsWith(search)) {
+            // stripped, but a space at the end is kept: it says the last word is whole ("dun " is no prefix of Dune)
+            search = search + " ";
+        }
         if (search != null && BookKeys.words(search).size() > BookService.MAX_SEARCH_WORDS) {
             parameters.invalid("q", "must have at most " + BookService.MAX_SEARCH_WORDS + " words");
         }

@@ -32,6 +32,7 @@ public final class ApiRootResource {
                 .add("password-resets", "/api/password-resets")
                 .add("todos", "/api/todos")
                 .add("books", "/api/books")
+                .add("genres", "/api/genres")
                 .add("health-live", "/health/live")
                 .add("health-ready", "/health/ready")
                 .add("openapi", "/api/openapi.json")
