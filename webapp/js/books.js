@@ -11,7 +11,7 @@
 // chip, a sort, the Search button), so a reload shows the same list and back returns to the list before.
 import {call, link, links, withQuery} from './api.js';
 import * as session from './session.js';
-import {field, formValues, formatDate, h, onSubmit, plural, show} from './dom.js';
+import {field, formatDate, h, onSubmit, plural, show} from './dom.js';
 import {attempt, clearOutcome, flash, liveNote, outcomeBox, say, sayError} from './ui.js';
 import {signInLink} from './signin.js';
 import {follow} from './live.js';
@@ -73,12 +73,16 @@ export async function renderBooks(view, parameters) {
     let shown = normalised(Object.fromEntries(LIST_PARAMETERS.filter(name => parameters.has(name))
         .map(name => [name, parameters.get(name)])));
     let typing = null;
+    /** What the search box holds as last typed, until it has been searched for. */
+    let typed = null;
     let asking = null;
     let asked = 0;
     const filters = filterForm(shown, filterBox, {
         typed(text) {
             clearTimeout(typing);
+            typed = text;
             typing = setTimeout(() => {
+                typed = null;
                 const next = normalised({...shown, q: text, page: undefined});
                 if (listHash(next) !== listHash(shown) || filterBox.hasChildNodes()) {
                     search(next);
@@ -87,14 +91,18 @@ export async function renderBooks(view, parameters) {
         },
         submitted(values) {
             clearTimeout(typing);
+            typed = null;
             search({...values, page: undefined}, {newEntry: true});
         },
         chose(name, value) {
             clearTimeout(typing);
-            search({...shown, q: filters.elements.q.value, [name]: value, page: undefined}, {newEntry: true});
+            const q = typed ?? shown.q; // what the box holds: a search typed but not yet asked goes along
+            typed = null;
+            search({...shown, q, [name]: value, page: undefined}, {newEntry: true});
         },
         cleared() {
             clearTimeout(typing);
+            typed = null;
             search({}, {newEntry: true, refill: true});
         },
     });
@@ -187,8 +195,10 @@ export async function renderBooks(view, parameters) {
         }
         const use = h('button', {type: 'button', class: 'link', 'aria-label': `Search for “${didYouMean}”`, onclick: () => {
             clearTimeout(typing);
-            filters.elements.q.value = didYouMean;
-            filters.elements.q.focus();
+            typed = null;
+            const box = control(filters, 'q');
+            box.value = didYouMean;
+            box.focus();
             search({...shown, q: didYouMean, page: undefined});
         }}, didYouMean);
         show(correction, `No books match “${query.q}”. Showing results for “`, use, '”.');
@@ -253,11 +263,10 @@ function filterForm(query, box, on) {
         'aria-controls': more.id, onclick: () => {
             toggle.setAttribute('aria-expanded', String(more.classList.toggle('open')));
         }}, 'Filters');
-    const form = h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: event => {
-        // a search reads nothing but the form: no need to hold the controls while it runs, as a write does
-        event.preventDefault();
-        on.submitted(formValues(form));
-    }},
+    const form = h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: onSubmit(values => {
+        // not awaited: the controls are free again at once, so the search box takes keys while the answer comes
+        on.submitted(values);
+    })},
     field('book-q', 'Search', input('q', {type: 'search', autocomplete: 'off', spellcheck: 'false',
         oninput: event => on.typed(event.target.value)}), 'Words, "a phrase", -leave-out'),
     more,
@@ -280,18 +289,25 @@ function filterForm(query, box, on) {
  * as typed otherwise), and the count of filters in use on the phone's "Filters" button.
  */
 function fill(form, query, all) {
-    const controls = form.elements;
+    const set = (name, value) => {
+        control(form, name).value = value;
+    };
     if (all) {
         for (const name of ['q', 'author', 'genre', 'year_min', 'year_max']) {
-            controls[name].value = query[name] ?? '';
+            set(name, query[name] ?? '');
         }
     } else {
-        controls.genre.value = query.genre ?? ''; // a chip chooses the genre too
+        set('genre', query.genre ?? ''); // a chip chooses the genre too
     }
-    controls.sort.value = query.sort ?? defaultSort(query);
-    controls.per_page.value = query.per_page ?? DEFAULT_PER_PAGE;
+    set('sort', query.sort ?? defaultSort(query));
+    set('per_page', query.per_page ?? DEFAULT_PER_PAGE);
     const inUse = FILTERS.filter(name => query[name] !== undefined).length;
     show(form.querySelector('.filters-toggle'), inUse > 0 ? `Filters (${inUse} on)` : 'Filters');
+}
+
+/** The control named {@code name} in {@code form}, for the page to set (forms are read through onSubmit only). */
+function control(form, name) {
+    return form.querySelector(`[name="${name}"]`);
 }
 
 function bookRow(book, words = []) {
