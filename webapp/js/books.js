@@ -182,7 +182,8 @@ export async function renderBooks(view, parameters) {
             if (!exists) {
                 return h('span', {class: 'button secondary', 'aria-disabled': 'true'}, text);
             }
-            return h('a', {class: 'button secondary', href: listHash({...query, page: page === 1 ? undefined : page})}, text);
+            const href = listHash({...query, page: page === 1 ? undefined : page});
+            return h('a', {class: 'button secondary', href}, text);
         }
     }
 
@@ -193,14 +194,16 @@ export async function renderBooks(view, parameters) {
             correction.replaceChildren();
             return;
         }
-        const use = h('button', {type: 'button', class: 'link', 'aria-label': `Search for “${didYouMean}”`, onclick: () => {
+        const searchForIt = () => {
             clearTimeout(typing);
             typed = null;
             const box = control(filters, 'q');
             box.value = didYouMean;
             box.focus();
             search({...shown, q: didYouMean, page: undefined});
-        }}, didYouMean);
+        };
+        const use = h('button', {type: 'button', class: 'link', 'aria-label': `Search for “${didYouMean}”`,
+            onclick: searchForIt}, didYouMean);
         show(correction, `No books match “${query.q}”. Showing results for “`, use, '”.');
     }
 
@@ -220,8 +223,8 @@ export async function renderBooks(view, parameters) {
         const focused = chips.contains(document.activeElement) ? document.activeElement.dataset.slug : null;
         show(chips, items.map(genre => {
             const pressed = genre.slug === chosen;
-            return h('button', {type: 'button', class: 'chip', 'data-slug': genre.slug, 'aria-pressed': String(pressed),
-                onclick: () => filters.chose('genre', pressed ? undefined : genre.slug)},
+            return h('button', {type: 'button', class: 'chip', 'data-slug': genre.slug,
+                'aria-pressed': String(pressed), onclick: () => filters.chose('genre', pressed ? undefined : genre.slug)},
             `${genre.name} (${genre.count})`);
         }));
         chips.hidden = items.length === 0;
@@ -263,10 +266,11 @@ function filterForm(query, box, on) {
         'aria-controls': more.id, onclick: () => {
             toggle.setAttribute('aria-expanded', String(more.classList.toggle('open')));
         }}, 'Filters');
-    const form = h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: onSubmit(values => {
-        // not awaited: the controls are free again at once, so the search box takes keys while the answer comes
-        on.submitted(values);
-    })},
+    const form = h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books',
+        onsubmit: onSubmit(values => {
+            // not awaited: the controls are free again at once, so the box takes keys while the answer comes
+            on.submitted(values);
+        })},
     field('book-q', 'Search', input('q', {type: 'search', autocomplete: 'off', spellcheck: 'false',
         oninput: event => on.typed(event.target.value)}), 'Words, "a phrase", -leave-out'),
     more,
