@@ -49,9 +49,13 @@ final class Genres {
         return String.join(", ", ALL.stream().map(Genre::slug).toList());
     }
 
-    /** "Sci_Fi", "sci fi" and "SCI-FI" are one spelling: the folded words joined by hyphens. */
+    /**
+     * "Sci_Fi", "sci fi" and "SCI-FI" are one spelling: the folded words, in order and repeats kept (so "sci fi fi"
+     * is not sci-fi), joined by hyphens.
+     */
     private static String spelling(String text) {
-        return String.join("-", BookKeys.words(text));
+        return String.join("-", Arrays.stream(BookKeys.key(text).split("[^\\p{L}\\p{N}]+"))
+                .filter(word -> !word.isEmpty()).toList());
     }
 
     private static List<Genre> load() {

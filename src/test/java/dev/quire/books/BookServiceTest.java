@@ -44,6 +44,19 @@ class BookServiceTest {
         return books.create(ada.id(), new BookInput(title, "Some Author", 2001L, null, null, null));
     }
 
+    Book addBook(String title, String author, String genre) {
+        return addBook(title, author, genre, 2001L);
+    }
+
+    Book addBook(String title, String author, String genre, Long year) {
+        clock.advance(Duration.ofMillis(1));
+        return books.create(ada.id(), new BookInput(title, author, year, genre, null, null));
+    }
+
+    static BookQuery query(String search, BookSort sort, int page, int perPage) {
+        return new BookQuery(null, null, null, null, search, sort, page, perPage, Set.of());
+    }
+
     static List<FieldError> errorsOf(Runnable action) {
         return catchThrowableOfType(ValidationException.class, action::run).errors();
     }
@@ -89,6 +102,41 @@ class BookServiceTest {
             }
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"Science fiction", "science-fiction", "SCIENCE FICTION", "sci-fi", "Sci_Fi", "SF",
+            " scifi "})
+        void aGenreIsNamedByItsSlugNameOrAliasAndStoredAsItsName(String genre) {
+            var book = books.create(ada.id(), new BookInput("Dune", "Frank Herbert", null, genre, null, null));
+
+            assertThat(book.genre()).isEqualTo("Science fiction");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Fixture", "fiction", "sci fi fi", "Science fiction 2"})
+        void aGenreNotOnTheListIsRefusedNamingTheSlugs(String genre) {
+            var errors = errorsOf(() -> books.create(ada.id(), new BookInput("X", "Y", null, genre, null, null)));
+
+            assertThat(errors).extracting(FieldError::field).containsExactly("genre");
+            assertThat(errors.get(0).message()).contains("/api/genres", "science-fiction", "essays", "young-adult");
+        }
+
+        @Test
+        void aDescriptionIsOptionalTrimmedKeepsLineBreaksAndHasAtMost2000Characters() {
+            var described = books.create(ada.id(), new BookInput("Dune", "Frank Herbert", null, null, null,
+                    "  A desert planet.\nSpice, and a\tboy.  "));
+            var blank = books.create(ada.id(), new BookInput("Emma", "Jane Austen", null, null, null, "   "));
+            books.create(ada.id(), new BookInput("Long", "Writer", null, null, null, "d".repeat(2000)));
+
+            assertThat(described.description()).isEqualTo("A desert planet.\nSpice, and a\tboy.");
+            assertThat(blank.description()).isNull();
+            assertThat(errorsOf(() -> books.create(ada.id(), new BookInput("Longer", "Writer", null, null, null,
+                    "d".repeat(2001))))).extracting(FieldError::field).containsExactly("description");
+            for (String unsafe : List.of("be\u0007ll", "nul\u0000", "esc\u001b[31m", "del\u007f")) {
+                assertThat(errorsOf(() -> books.create(ada.id(), new BookInput("Bad", "Writer", null, null, null,
+                        unsafe)))).as(unsafe).extracting(FieldError::field).containsExactly("description");
+            }
+        }
+
         @Test
         void anIsbnIsUniqueWhicheverOfItsTwoFormsIsGiven() {
             books.create(ada.id(), new BookInput("Dune", "Frank Herbert", null, null, "9780441172719", null));
@@ -106,14 +154,111 @@ class BookServiceTest {
                 add("Book " + i);
             }
 
-            var second = books.list(new BookQuery(null, null, null, null, null, BookSort.TITLE, 2, 2, java.util.Set.of())).page();
-            var past = books.list(new BookQuery(null, null, null, null, null, BookSort.TITLE, 9, 2, java.util.Set.of())).page();
+            var second = books.list(query(null, BookSort.TITLE, 2, 2)).page();
+            var past = books.list(query(null, BookSort.TITLE, 9, 2)).page();
 
             assertThat(second.items()).extracting(Book::title).containsExactly("Book 2", "Book 3");
             assertThat(second.total()).isEqualTo(5);
             assertThat(second.totalPages()).isEqualTo(3);
             assertThat(past.items()).isEmpty();
             assertThat(past.total()).isEqualTo(5);
+        }
+
+        @Test
+        void aSearchThatFindsBooksIsAnsweredAsWrittenWithoutACorrection() {
+            addBook("Dune", "Frank Herbert", "Science fiction");
+            addBook("Dunes of Mars", "Some Author", null);
+
+            var found = books.list(query("dune", BookSort.RELEVANCE, 1, 20));
+
+            assertThat(found.page().items()).extracting(Book::title).contains("Dune");
+            assertThat(found.didYouMean()).isNull();
+            assertThat(found.totalIsEstimate()).isFalse();
+        }
+
+        @Test
+        void aSearchThatFindsNothingIsCorrectedToTheCataloguesClosestWords() {
+            addBook("Dune", "Frank Herbert", "Science fiction");
+            addBook("The Hobbit", "J. R. R. Tolkien", "Fantasy");
+            addBook("The Silmarillion", "J. R. R. Tolkien", "Fantasy");
+
+            var dune = books.list(query("dnue", BookSort.RELEVANCE, 1, 20));
+            var tolkien = books.list(query("tolkein ", BookSort.RELEVANCE, 1, 20));
+
+            assertThat(dune.page().items()).extracting(Book::title).containsExactly("Dune");
+            assertThat(dune.didYouMean()).isEqualTo("dune");
+            assertThat(tolkien.page().items()).extracting(Book::title).containsExactly("The Hobbit", "The Silmarillion");
+            assertThat(tolkien.page().total()).isEqualTo(2);
+            assertThat(tolkien.didYouMean()).isEqualTo("tolkien");
+        }
+
+        @Test
+        void aCorrectionKeepsExclusionsAndPhrasesAndIsOnlyOfferedWhenItFindsBooks() {
+            addBook("Dune", "Frank Herbert", "Science fiction");
+            addBook("Dune Messiah", "Frank Herbert", "Science fiction");
+
+            var corrected = books.list(query("dnue -messiah", BookSort.RELEVANCE, 1, 20));
+            var hopeless = books.list(query("zzyzx", BookSort.RELEVANCE, 1, 20));
+            var shortWord = books.list(query("dx ", BookSort.RELEVANCE, 1, 20));
+
+            assertThat(corrected.page().items()).extracting(Book::title).containsExactly("Dune");
+            assertThat(corrected.didYouMean()).isEqualTo("dune -messiah");
+            assertThat(hopeless.page().items()).isEmpty();
+            assertThat(hopeless.didYouMean()).isNull();
+            // two letters are too few to guess at
+            assertThat(shortWord.page().items()).isEmpty();
+            assertThat(shortWord.didYouMean()).isNull();
+        }
+
+        @Test
+        void aSearchWithNothingToLookForFindsNothing() {
+            addBook("Dune", "Frank Herbert", null);
+
+            for (String text : List.of("!!!", "-dune", "\"\"")) {
+                var found = books.list(query(text, BookSort.RELEVANCE, 1, 20));
+                assertThat(found.page().items()).as(text).isEmpty();
+                assertThat(found.page().total()).as(text).isZero();
+                assertThat(found.didYouMean()).as(text).isNull();
+            }
+        }
+
+        @Test
+        void facetsAreCountedOnlyWhenAskedForEachIgnoringItsOwnFilter() {
+            addBook("Dune", "Frank Herbert", "Science fiction", 1965L);
+            addBook("Dune Messiah", "Frank Herbert", "Science fiction", 1969L);
+            addBook("Children of Dune", "Frank Herbert", "sci-fi", 1976L);
+            addBook("The Dune Diaries", "Someone", "Memoir", 1961L);
+            addBook("Unrelated", "Someone", "Memoir", 1999L);
+
+            var plain = books.list(query("dune", BookSort.RELEVANCE, 1, 20));
+            var both = books.list(new BookQuery(null, Genres.find("science-fiction").orElseThrow(), null, 1969, "dune",
+                    BookSort.RELEVANCE, 1, 20, Set.of(BookStore.Facet.GENRE, BookStore.Facet.DECADE)));
+
+            assertThat(plain.genres()).isNull();
+            assertThat(plain.decades()).isNull();
+            assertThat(both.page().items()).extracting(Book::title).containsExactly("Dune", "Dune Messiah");
+            // the genre facet ignores the genre filter, the decade facet ignores the years
+            assertThat(both.genres()).extracting(count -> count.genre().slug() + "=" + count.count())
+                    .containsExactly("science-fiction=2", "memoir=1");
+            assertThat(both.decades()).extracting(count -> count.decade() + "=" + count.count())
+                    .containsExactly("1960=2", "1970=1");
+        }
+
+        @Test
+        void everyGenreIsListedWithItsNumberOfBooks() {
+            addBook("Dune", "Frank Herbert", "Science fiction");
+            addBook("Neuromancer", "William Gibson", "SCI-FI");
+            addBook("Essays in Love", "Alain de Botton", "essay");
+
+            var genres = books.genres();
+
+            assertThat(genres).hasSameSizeAs(Genres.all());
+            assertThat(genres).filteredOn(count -> count.genre().slug().equals("science-fiction"))
+                    .extracting(GenreCount::count).containsExactly(2L);
+            assertThat(genres).filteredOn(count -> count.genre().slug().equals("essays"))
+                    .extracting(GenreCount::count).containsExactly(1L);
+            assertThat(genres).filteredOn(count -> count.genre().slug().equals("horror"))
+                    .extracting(GenreCount::count).containsExactly(0L);
         }
     }
 
@@ -123,7 +268,7 @@ class BookServiceTest {
 
         @BeforeEach
         void aBook() {
-            book = books.create(ada.id(), new BookInput("Draft", "Ada", 1843L, "Notes", "0441172717", null));
+            book = books.create(ada.id(), new BookInput("Draft", "Ada", 1843L, "Essays", "0441172717", null));
             clock.advance(Duration.ofSeconds(5));
         }
 
@@ -146,10 +291,28 @@ class BookServiceTest {
             assertThat(patched.title()).isEqualTo("Final");
             assertThat(patched.author()).isEqualTo("Ada");
             assertThat(patched.year()).isNull();
-            assertThat(patched.genre()).isEqualTo("Notes");
+            assertThat(patched.genre()).isEqualTo("Essays");
             assertThat(patched.isbn()).isNull();
             assertThat(patched.version()).isEqualTo(2);
             assertThat(patched.updatedAt()).isEqualTo(clock.instant());
+        }
+
+        @Test
+        void aPatchSetsChangesAndRemovesTheDescription() {
+            var described = books.patch(ada.id(), book.id().value(), Preconditions.NONE,
+                    () -> new BookPatch(null, null, null, null, null, new Change<>("Notes on an engine.")));
+            var unchanged = books.patch(ada.id(), book.id().value(), Preconditions.NONE,
+                    () -> new BookPatch("Draft 2", null, null, null, null, null));
+            var removed = books.patch(ada.id(), book.id().value(), Preconditions.NONE,
+                    () -> new BookPatch(null, null, null, null, null, new Change<>(null)));
+
+            assertThat(described.description()).isEqualTo("Notes on an engine.");
+            assertThat(unchanged.description()).isEqualTo("Notes on an engine.");
+            assertThat(removed.description()).isNull();
+            assertThat(removed.version()).isEqualTo(4);
+            assertThat(errorsOf(() -> books.patch(ada.id(), book.id().value(), Preconditions.NONE,
+                    () -> new BookPatch(null, null, null, new Change<>("Fixture"), null, null))))
+                    .extracting(FieldError::field).containsExactly("genre");
         }
 
         @Test

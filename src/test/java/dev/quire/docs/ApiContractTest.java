@@ -251,7 +251,7 @@ class ApiContractTest {
         expect(403, json("PUT", DUNE, ada, "{\"title\":\"Dune (Revised)\",\"author\":\"Frank Herbert\"}"));
 
         String create = "{\"title\":\"Contract " + System.nanoTime() + "\",\"author\":\"Tess Ter\",\"year\":1999,"
-                + "\"genre\":\"Fixture\",\"isbn\":\"978-0-306-40615-7\"}";
+                + "\"genre\":\"sci-fi\",\"isbn\":\"978-0-306-40615-7\",\"description\":\"A contract.\\nTwo lines.\"}";
         contract.checkRequest("POST", "/api/books", "application/json", create);
         var created = expect(201, json("POST", "/api/books", ada, create).header("Idempotency-Key", "book-1"));
         expect(409, json("POST", "/api/books", bob, create));

@@ -128,6 +128,8 @@ final class AuthorizationRules {
             new Rule("DELETE /api/todos/{id}", Scope.OBJECT, "/api/todos/{todo}", null, 404, 401, "todos:write",
                     "todos are private"),
             new Rule("GET /api/books", Scope.PUBLIC, "/api/books", null, 200, 200, ANY, "the shared catalogue"),
+            new Rule("GET /api/genres", Scope.PUBLIC, "/api/genres", null, 200, 200, ANY,
+                    "the genres and their counts, as public as the catalogue"),
             new Rule("GET /api/books/events", Scope.PUBLIC, "/api/books/events", null, 200, 200, ANY,
                     "the catalogue's changes, as public as the catalogue"),
             new Rule("POST /api/books", Scope.OWN, "/api/books", "{\"title\":\"B's book\",\"author\":\"B\"}",

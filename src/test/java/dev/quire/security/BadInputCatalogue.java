@@ -470,6 +470,18 @@ final class BadInputCatalogue {
                 .json("{\"title\":\"a\",\"author\":\"b\",\"genre\":\"" + "g".repeat(101) + "\"}"));
         t.app("create: control character in the author", 422, post(books).signedIn()
                 .json("{\"title\":\"a\",\"author\":\"b\\u0007c\"}"));
+        t.app("create: a genre not on the list", 422, post(books).signedIn()
+                .json("{\"title\":\"a\",\"author\":\"b\",\"genre\":\"Fixture\"}"), "science-fiction");
+        t.app("create: a genre of a listed word and more", 422, post(books).signedIn()
+                .json("{\"title\":\"a\",\"author\":\"b\",\"genre\":\"sci-fi'; drop table books\"}"), "genre");
+        t.app("create: description of 2001 characters", 422, post(books).signedIn()
+                .json("{\"title\":\"a\",\"author\":\"b\",\"description\":\"" + "d".repeat(2001) + "\"}"),
+                "description");
+        t.app("create: control character in the description", 422, post(books).signedIn()
+                .json("{\"title\":\"a\",\"author\":\"b\",\"description\":\"line\\nbell\\u0007\"}"),
+                "description");
+        t.app("create: description as a number", 422, post(books).signedIn()
+                .json("{\"title\":\"a\",\"author\":\"b\",\"description\":42}"), "description");
         t.app("create: year \"1999\"", 422, post(books).signedIn().json("{\"title\":\"a\",\"author\":\"b\",\"year\":\"1999\"}"));
         t.app("create: year 1e400", 422, post(books).signedIn().json("{\"title\":\"a\",\"author\":\"b\",\"year\":1e400}"));
         t.app("create: year 99999", 422, post(books).signedIn().json("{\"title\":\"a\",\"author\":\"b\",\"year\":99999}"));
@@ -509,6 +521,15 @@ final class BadInputCatalogue {
         t.app("list: year_min above year_max", 400, get(books + "?year_min=2000&year_max=1900"));
         t.app("list: author with %00", 400, get(books + "?author=a%00b"));
         t.app("list: q of eleven words", 400, get(books + "?q=a+b+c+d+e+f+g+h+i+j+k"));
+        t.app("list: genre not on the list", 400, get(books + "?genre=fixture"), "science-fiction");
+        t.app("list: genre with SQL", 400, get(books + "?genre=sci-fi%27%20or%20%271%27=%271"), "genre");
+        t.app("list: genre given twice", 400, get(books + "?genre=sci-fi&genre=fantasy"), "genre");
+        t.app("list: facets=title", 400, get(books + "?facets=title"), "facets");
+        t.app("list: facets=genre,genre", 400, get(books + "?facets=genre,genre"), "facets");
+        t.app("list: facets=genre,", 400, get(books + "?facets=genre,"), "facets");
+        t.app("list: facets=GENRE", 400, get(books + "?facets=GENRE"), "facets");
+        t.app("list: facets given twice", 400, get(books + "?facets=genre&facets=decade"), "facets");
+        t.app("list: sort=score", 400, get(books + "?sort=score"), "relevance");
         t.app("list: with a token that is no token", 401, get(books).header("Authorization", "Bearer not-a-token"));
         t.app("book id -1", 404, get("/api/books/-1"));
         t.app("book id 0", 404, get("/api/books/0"));
@@ -525,6 +546,9 @@ final class BadInputCatalogue {
         t.app("patch: title null", 422, patch(BOOK).signedIn().json("{\"title\":null}"));
         t.app("patch: mass-assigned createdBy", 422, patch(BOOK).signedIn().json("{\"createdBy\":null}"));
         t.app("patch: year 1e400", 422, patch(BOOK).signedIn().json("{\"year\":1e400}"));
+        t.app("patch: a genre not on the list", 422, patch(BOOK).signedIn().json("{\"genre\":\"Notes\"}"), "genre");
+        t.app("patch: description of 2001 characters", 422, patch(BOOK).signedIn()
+                .json("{\"description\":\"" + "d".repeat(2001) + "\"}"), "description");
         t.app("patch: string instead of patch", 400, patch(BOOK).signedIn().json("\"title\""));
         t.app("delete: garbage If-Match", 400, RawRequest.of("DELETE", BOOK).signedIn().header("If-Match", "W/"));
         t.app("DELETE on the books collection", 405, RawRequest.of("DELETE", books).signedIn());
@@ -704,7 +728,7 @@ final class BadInputCatalogue {
             todos.app("list: " + empty, 400, get("/api/todos?" + empty).signedIn(), empty.replace("=", ""));
         }
         todos.app("list: q of white space", 400, get("/api/todos?q=%E3%80%80").signedIn(), "blank");
-        for (String empty : List.of("author=", "genre=", "q=", "year_min=", "sort=", "page=", "per_page=")) {
+        for (String empty : List.of("author=", "genre=", "q=", "year_min=", "sort=", "page=", "per_page=", "facets=")) {
             books.app("list: " + empty, 400, get("/api/books?" + empty), empty.replace("=", ""));
         }
         books.app("list: author of white space", 400, get("/api/books?author=%20%09"), "blank");

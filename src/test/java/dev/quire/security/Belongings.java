@@ -24,7 +24,7 @@ record Belongings(Identities.Caller caller, String sessionId, String todoId, Str
                 .json("{\"title\":\"" + name + "'s private todo\",\"completed\":true}"), 201);
         var book = created(http.request("POST", "/api/books").header("Authorization", caller.bearer())
                 .json("{\"title\":\"" + name + "'s book\",\"author\":\"" + name + "\",\"year\":1999,"
-                        + "\"genre\":\"Fixture\",\"isbn\":\"" + ISBN + "\"}"), 201);
+                        + "\"genre\":\"Essays\",\"isbn\":\"" + ISBN + "\"}"), 201);
         String bookId = book.json().path("id").asText();
         var review = created(http.request("POST", "/api/books/" + bookId + "/reviews")
                 .header("Authorization", caller.bearer()).json("{\"rating\":4,\"text\":\"My own book.\"}"), 201);
