@@ -81,6 +81,9 @@ export async function renderBooks(view, parameters) {
         typed(text) {
             clearTimeout(typing);
             typed = text;
+            if (shown.sort === undefined) {
+                control(filters, 'sort').value = defaultSort({q: text.trim()}); // the order the search will have
+            }
             typing = setTimeout(() => {
                 typed = null;
                 const next = normalised({...shown, q: text, page: undefined});
@@ -92,6 +95,9 @@ export async function renderBooks(view, parameters) {
         submitted(values) {
             clearTimeout(typing);
             typed = null;
+            if (shown.sort === undefined && values.sort === defaultSort(shown)) {
+                delete values.sort; // the order the page filled in, not one chosen: it follows the search
+            }
             search({...values, page: undefined}, {newEntry: true});
         },
         chose(name, value) {

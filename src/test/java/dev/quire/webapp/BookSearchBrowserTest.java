@@ -87,12 +87,15 @@ class BookSearchBrowserTest {
         browser.await("the search for dune to be asked", d -> Boolean.TRUE.equals(browser.script("return window.duneAsked")));
         box.sendKeys(Keys.chord(Keys.CONTROL, "a"), "hobbit");
 
-        browser.await("the results for hobbit", d -> titles().equals(List.of("The Hobbit")));
+        var hobbit = apiTitles("/api/books?q=hobbit");
+        assertThat(hobbit).as("the best match first").startsWith("The Hobbit").doesNotContain("Dune");
+        browser.await("the results for hobbit", d -> titles().equals(hobbit));
         assertThat(browser.driver().getCurrentUrl()).endsWith("#/books?q=hobbit");
         browser.await("the late answer for dune", d -> Boolean.TRUE.equals(browser.script("return window.duneAnswered")));
         browser.script("return new Promise(resolve => setTimeout(resolve, 300))");
-        assertThat(titles()).as("after the older answer came").containsExactly("The Hobbit");
-        assertThat(browser.visible(By.cssSelector(".summary")).getText()).isEqualTo("Page 1 of 1 (1 book)");
+        assertThat(titles()).as("after the older answer came").isEqualTo(hobbit);
+        assertThat(browser.visible(By.cssSelector(".summary")).getText())
+                .isEqualTo("Page 1 of 1 (" + hobbit.size() + (hobbit.size() == 1 ? " book)" : " books)"));
         assertThat(browser.script("return document.activeElement.id")).as("focus stays in the search box").isEqualTo("book-q");
         assertThat(box.getDomProperty("value")).isEqualTo("hobbit");
         assertThat(marks(".book-title")).containsExactly("Hobbit");
@@ -101,21 +104,25 @@ class BookSearchBrowserTest {
 
         // the matched words of the author too; the order can still be chosen, and takes effect at once
         box.sendKeys(Keys.chord(Keys.CONTROL, "a"), "tolkien");
-        browser.await("Tolkien's books", d -> titles().size() == 2);
+        var tolkien = apiTitles("/api/books?q=tolkien");
+        assertThat(tolkien).contains("The Hobbit", "The Fellowship of the Ring");
+        browser.await("Tolkien's books", d -> titles().equals(tolkien));
         assertThat(marks(".by")).containsExactly("Tolkien", "Tolkien");
-        assertThat(titles()).containsExactlyInAnyOrderElementsOf(apiTitles("/api/books?q=tolkien"));
+        var newest = apiTitles("/api/books?q=tolkien&sort=-year");
+        var oldest = apiTitles("/api/books?q=tolkien&sort=year");
+        assertThat(newest).isNotEqualTo(oldest);
         new Select(browser.visible(By.id("book-sort"))).selectByVisibleText("Newest first");
-        browser.await("newest first", d -> titles().equals(List.of("The Fellowship of the Ring", "The Hobbit")));
+        browser.await("newest first", d -> titles().equals(newest));
         new Select(browser.visible(By.id("book-sort"))).selectByVisibleText("Oldest first");
-        browser.await("oldest first", d -> titles().equals(List.of("The Hobbit", "The Fellowship of the Ring")));
+        browser.await("oldest first", d -> titles().equals(oldest));
         assertThat(browser.driver().getCurrentUrl()).endsWith("#/books?q=tolkien&sort=year");
         browser.driver().navigate().back();
-        browser.await("back to newest first", d -> titles().equals(List.of("The Fellowship of the Ring", "The Hobbit")));
+        browser.await("back to newest first", d -> titles().equals(newest));
 
         // markup in a title is shown as text, the matched word marked around it
         browser.open(server.uri("/#/books"));
         browser.visible(By.id("book-q")).sendKeys("messiah");
-        browser.await("the book with markup in its title", d -> titles().equals(List.of(XSS_TITLE)));
+        browser.await("the book with markup in its title", d -> titles().contains(XSS_TITLE));
         assertThat(marks(".book-title")).containsExactly("Messiah");
         assertThat(browser.driver().findElements(By.cssSelector(".book-list img"))).isEmpty();
         assertThatThrownBy(() -> browser.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
