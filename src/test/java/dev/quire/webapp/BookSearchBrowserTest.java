@@ -29,11 +29,12 @@ import org.openqa.selenium.support.ui.Select;
  * The books page's search in real headless Chromium against the real application (H2 and its search engine, the
  * demo catalogue): results that follow the search box as it is typed in, the newest answer winning over an older
  * one that comes late, the matched words marked (as text), "did you mean" for a typo, genre chips whose counts are
- * the API's facet counts. The screenshots books-search-* come from {@link #genreChipsFilterAndCountWhatTheApiCounts}.
+ * the API's facet counts. docs/screenshots/books-search-1280x800.png comes from
+ * {@link #aTypoSaysDidYouMeanAndTheCorrectionSearchesForItself}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BookSearchBrowserTest {
-    private static final String XSS_TITLE = "<img src=x onerror=alert(1)> Dune Messiah";
+    private static final String XSS_TITLE = "<img src=x onerror=alert(1)> Messiah";
 
     @RegisterExtension
     static final Browser browser = Browser.sharedByTheClass();
@@ -48,7 +49,7 @@ class BookSearchBrowserTest {
         // a title with markup in it, found by a search: it is marked as text and never runs
         var owner = new Identities(http).newCaller("Mallory");
         assertThat(http.request("POST", "/api/books").header("Authorization", owner.bearer())
-                .json("{\"title\":\"<img src=x onerror=alert(1)> Dune Messiah\",\"author\":\"Frank Herbert\"}")
+                .json("{\"title\":\"<img src=x onerror=alert(1)> Messiah\",\"author\":\"Mallory Markup\"}")
                 .send().status()).isEqualTo(201);
     }
 
@@ -129,7 +130,8 @@ class BookSearchBrowserTest {
     }
 
     @Test
-    void aTypoSaysDidYouMeanAndTheCorrectionSearchesForItself() {
+    void aTypoSaysDidYouMeanAndTheCorrectionSearchesForItself() throws IOException {
+        browser.resize(1280, 800);
         browser.open(server.uri("/#/books"));
         browser.visible(By.id("book-q")).sendKeys("dnue");
         var said = browser.showing(By.cssSelector(".did-you-mean"), "Showing results for");
@@ -137,6 +139,7 @@ class BookSearchBrowserTest {
         assertThat(http.get("/api/books?q=dnue").json().path("didYouMean").asText()).isEqualTo("dune");
         browser.await("Dune among the results", d -> titles().contains("Dune"));
         assertThat(marks(".book-title")).as("the corrected word is the one marked").contains("Dune");
+        browser.screenshot("books-search-1280x800");
 
         said.findElement(By.cssSelector("button")).click();
         browser.await("the search for the correction", d -> d.getCurrentUrl().endsWith("#/books?q=dune"));
@@ -185,7 +188,6 @@ class BookSearchBrowserTest {
         browser.await("the chip's count for the search", d -> chip("science-fiction").getText()
                 .equals("Science fiction (" + found + ")"));
         assertThat(found).isLessThan(facetCount("/api/books?facets=genre", "science-fiction"));
-        browser.screenshot("books-search-1280x800");
 
         // an alias in the address chooses the genre it stands for
         browser.open(server.uri("/#/books?genre=sci-fi"));
