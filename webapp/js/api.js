@@ -73,7 +73,8 @@ export async function link(rel) {
  * Sends a request and resolves to {status, data, etag, headers}. Rejects with ApiError for any answer that is
  * not 2xx or 304, and for a network failure.
  * @param options {json: body to send, contentType: its media type, ifMatch: a version number, headers: extra,
- *     anonymous: true to send no token (signing up or in, where a 401 means a wrong password, not an ended session)}
+ *     anonymous: true to send no token (signing up or in, where a 401 means a wrong password, not an ended session),
+ *     signal: an AbortSignal; a request aborted through it rejects with the AbortError, not an ApiError}
  */
 export async function call(method, href, options = {}) {
     const headers = {'Accept': 'application/json', ...options.headers};
@@ -93,11 +94,17 @@ export async function call(method, href, options = {}) {
     try {
         let response;
         try {
-            response = await fetch(href, {method, headers, body, cache: 'no-cache'});
+            response = await fetch(href, {method, headers, body, cache: 'no-cache', signal: options.signal});
         } catch (cause) {
+            if (options.signal?.aborted) {
+                throw cause;
+            }
             throw new ApiError(0, {detail: UNREACHABLE});
         }
         const data = await readBody(response);
+        if (options.signal?.aborted) {
+            throw new DOMException('The request was aborted.', 'AbortError');
+        }
         if (!response.ok && response.status !== 304) {
             const problem = isObject(data) ? data : {};
             if (response.status === 401 && !options.anonymous && (bearer || ended)) {

@@ -3,68 +3,240 @@
 // account may make: add books, edit or delete its own, review any book once. A book's page follows the catalogue's
 // change stream (live.js): new and deleted reviews and the rating appear in place, a book changed elsewhere is
 // shown as it is now (unless its edit form is open: saving then says it changed), a book deleted elsewhere says so.
-import {call, link, withQuery} from './api.js';
+//
+// The list searches as you type: a pause of a quarter of a second in the search box asks again, and only the
+// newest answer is drawn (an older request still on its way is aborted, and its answer ignored if it comes all
+// the same). The results, the genre chips with their counts and "did you mean" are redrawn in place, so the search
+// box keeps focus and what is being typed; the hash follows (replaced while typing, a new history entry for a
+// chip, a sort, the Search button), so a reload shows the same list and back returns to the list before.
+import {call, link, links, withQuery} from './api.js';
 import * as session from './session.js';
 import {field, formatDate, h, onSubmit, plural, show} from './dom.js';
 import {attempt, clearOutcome, flash, liveNote, outcomeBox, say, sayError} from './ui.js';
 import {signInLink} from './signin.js';
 import {follow} from './live.js';
+import {highlighted, searchWords} from './highlight.js';
 
 const LIST_PARAMETERS = ['q', 'author', 'genre', 'year_min', 'year_max', 'sort', 'page', 'per_page'];
 const FILTERS = ['author', 'genre', 'year_min', 'year_max', 'sort', 'per_page'];
 const SORTS = [
+    ['relevance', 'Best match'],
     ['title', 'Title (A–Z)'], ['-title', 'Title (Z–A)'], ['author', 'Author (A–Z)'], ['-author', 'Author (Z–A)'],
     ['year', 'Oldest first'], ['-year', 'Newest first'], ['-rating', 'Best rated'], ['rating', 'Worst rated'],
     ['-createdAt', 'Recently added'], ['createdAt', 'First added'],
 ];
 const PER_PAGE = ['10', '20', '50', '100'];
+const DEFAULT_PER_PAGE = '20';
 const LAST_LIST_KEY = 'quire.lastBookList';
+/** How long the search box waits after a key before it asks: long enough not to ask for every letter. */
+const SEARCH_DELAY_MS = 250;
+const MAX_DESCRIPTION = 2000;
+
+/** The order the API uses when none is asked for: the best matches first with a search, else by title. */
+function defaultSort(query) {
+    return query.q ? 'relevance' : 'title';
+}
+
+/** The query without blanks and without the values the API takes anyway, so that one list has one address. */
+function normalised(query) {
+    const clean = {};
+    for (const name of LIST_PARAMETERS) {
+        const value = query[name];
+        if (value !== undefined && value !== null && String(value).trim() !== '') {
+            clean[name] = String(value).trim();
+        }
+    }
+    if (clean.sort === defaultSort(clean)) {
+        delete clean.sort;
+    }
+    if (clean.per_page === DEFAULT_PER_PAGE) {
+        delete clean.per_page;
+    }
+    if (clean.page === '1') {
+        delete clean.page;
+    }
+    return clean;
+}
 
 export async function renderBooks(view, parameters) {
-    const query = Object.fromEntries(LIST_PARAMETERS.filter(name => parameters.has(name)).map(name => [name, parameters.get(name)]));
-    sessionStorage.setItem(LAST_LIST_KEY, location.hash || '#/books');
-
     const filterBox = outcomeBox();
-    const filters = filterForm(query, filterBox);
     const summary = h('p', {class: 'summary', 'aria-live': 'polite'});
+    // "did you mean" is said as the summary is: politely, when the answer is drawn
+    const correction = h('p', {class: 'did-you-mean', 'aria-live': 'polite'});
+    const chips = h('div', {class: 'genre-chips', role: 'group', 'aria-label': 'Filter by genre', hidden: true});
     const list = h('ol', {class: 'book-list', 'aria-label': 'Books'});
+    const empty = h('p', {class: 'empty', hidden: true});
     const pager = h('nav', {class: 'pager', 'aria-label': 'Pages'});
-    const results = h('div', {class: 'books-results'}, summary, list, pager);
+    const results = h('div', {class: 'books-results'}, summary, correction, chips, list, empty, pager);
+
+    /** The query whose answer is on the page, or on its way. */
+    let shown = normalised(Object.fromEntries(LIST_PARAMETERS.filter(name => parameters.has(name))
+        .map(name => [name, parameters.get(name)])));
+    let typing = null;
+    /** What the search box holds as last typed, until it has been searched for. */
+    let typed = null;
+    let asking = null;
+    let asked = 0;
+    const filters = filterForm(shown, filterBox, {
+        typed(text) {
+            clearTimeout(typing);
+            typed = text;
+            if (shown.sort === undefined) {
+                control(filters, 'sort').value = defaultSort({q: text.trim()}); // the order the search will have
+            }
+            typing = setTimeout(() => {
+                typed = null;
+                const next = normalised({...shown, q: text, page: undefined});
+                if (listHash(next) !== listHash(shown) || filterBox.hasChildNodes()) {
+                    search(next);
+                }
+            }, SEARCH_DELAY_MS);
+        },
+        submitted(values) {
+            clearTimeout(typing);
+            typed = null;
+            if (shown.sort === undefined && values.sort === defaultSort(shown)) {
+                delete values.sort; // the order the page filled in, not one chosen: it follows the search
+            }
+            search({...values, page: undefined}, {newEntry: true});
+        },
+        chose(name, value) {
+            clearTimeout(typing);
+            const q = typed ?? shown.q; // what the box holds: a search typed but not yet asked goes along
+            typed = null;
+            search({...shown, q, [name]: value, page: undefined}, {newEntry: true});
+        },
+        cleared() {
+            clearTimeout(typing);
+            typed = null;
+            search({}, {newEntry: true, refill: true});
+        },
+    });
     view.append(h('h1', {}, 'Books'), h('div', {class: 'books-layout'}, filters, results));
     if (session.account()) {
         results.append(addBookForm());
     } else {
         results.append(h('p', {class: 'hint'}, signInLink('Sign in'), ' to add books and write reviews.'));
     }
+    await search(shown);
 
-    let data;
-    try {
-        ({data} = await call('GET', withQuery(await link('books'), query)));
-    } catch (error) {
-        // a filter the API refuses is said under that filter, by its label ("Year from"), not at the top
-        list.remove();
-        pager.remove();
-        show(summary, error.status === 400 ? 'No books shown: the search needs a change.' : 'No books shown.');
-        sayError({box: filterBox, form: filters}, error);
-        return;
-    }
-    const lastPage = Math.max(1, data.totalPages);
-    show(summary, `Page ${data.page} of ${lastPage} (${plural(data.total, 'book')})`);
-    show(list, data.items.map(bookRow));
-    if (data.items.length === 0) {
-        list.replaceWith(h('p', {class: 'empty'}, data.total === 0 ? 'No books match.' : 'This page is past the last one.'));
-    }
-    show(pager,
-        pageLink('First', 1, data._links.prev),
-        pageLink('Previous', Math.min(data.page - 1, lastPage), data._links.prev),
-        pageLink('Next', data.page + 1, data._links.next),
-        pageLink('Last', lastPage, data.page !== lastPage));
-
-    function pageLink(text, page, exists) {
-        if (!exists) {
-            return h('span', {class: 'button secondary', 'aria-disabled': 'true'}, text);
+    /**
+     * Shows the list for {@code query}: the address follows at once (a new history entry if {@code newEntry}), the
+     * results when the answer comes, unless a newer search has been started meanwhile.
+     */
+    async function search(query, {newEntry = false, refill = false} = {}) {
+        if (!view.isConnected) {
+            return; // the person has moved on to another view
         }
-        return h('a', {class: 'button secondary', href: listHash({...query, page: page === 1 ? undefined : page})}, text);
+        shown = normalised(query);
+        const hash = listHash(shown);
+        if (hash !== (location.hash || '#/books')) {
+            history[newEntry ? 'pushState' : 'replaceState'](null, '', hash);
+        }
+        sessionStorage.setItem(LAST_LIST_KEY, hash);
+        fill(filters, shown, refill);
+        asking?.abort();
+        asking = new AbortController();
+        const signal = asking.signal;
+        const turn = ++asked;
+        let data;
+        try {
+            const href = withQuery(await link('books'), {...shown, facets: 'genre'});
+            ({data} = await call('GET', href, {signal}));
+        } catch (error) {
+            if (turn !== asked || !view.isConnected) {
+                return; // aborted for a newer search, or too late to matter
+            }
+            clearOutcome({box: filterBox, form: filters});
+            // a filter the API refuses is said under that filter, by its label ("Year from"), not at the top
+            for (const part of [correction, chips, list, pager]) {
+                part.hidden = true;
+            }
+            show(empty, error.status === 400 ? 'No books shown: the search needs a change.' : 'No books shown.');
+            empty.hidden = false;
+            summary.replaceChildren();
+            sayError({box: filterBox, form: filters}, error);
+            return;
+        }
+        if (turn !== asked || !view.isConnected) {
+            return;
+        }
+        clearOutcome({box: filterBox, form: filters});
+        draw(shown, data);
+    }
+
+    function draw(query, data) {
+        const lastPage = Math.max(1, data.totalPages);
+        const count = plural(data.total, 'book');
+        show(summary, `Page ${data.page} of ${lastPage} (${data.totalIsEstimate ? `at least ${count}` : count})`);
+        drawCorrection(query, data.didYouMean);
+        drawChips(query, data);
+        // the words marked are those of the search the books were found by: the correction, if there is one
+        const words = searchWords(data.didYouMean ?? query.q ?? '');
+        show(list, data.items.map(book => bookRow(book, words)));
+        list.hidden = data.items.length === 0;
+        show(empty, data.total === 0 ? 'No books match.' : 'This page is past the last one.');
+        empty.hidden = data.items.length > 0;
+        pager.hidden = false;
+        show(pager,
+            pageLink('First', 1, data._links.prev),
+            pageLink('Previous', Math.min(data.page - 1, lastPage), data._links.prev),
+            pageLink('Next', data.page + 1, data._links.next),
+            pageLink('Last', lastPage, data.page !== lastPage));
+
+        function pageLink(text, page, exists) {
+            if (!exists) {
+                return h('span', {class: 'button secondary', 'aria-disabled': 'true'}, text);
+            }
+            const href = listHash({...query, page: page === 1 ? undefined : page});
+            return h('a', {class: 'button secondary', href}, text);
+        }
+    }
+
+    /** "No books match “dnue”. Showing results for “dune”.", the correction a button that searches for it. */
+    function drawCorrection(query, didYouMean) {
+        correction.hidden = !didYouMean;
+        if (!didYouMean) {
+            correction.replaceChildren();
+            return;
+        }
+        const searchForIt = () => {
+            clearTimeout(typing);
+            typed = null;
+            const box = control(filters, 'q');
+            box.value = didYouMean;
+            box.focus();
+            search({...shown, q: didYouMean, page: undefined});
+        };
+        const use = h('button', {type: 'button', class: 'link', 'aria-label': `Search for “${didYouMean}”`,
+            onclick: searchForIt}, didYouMean);
+        show(correction, `No books match “${query.q}”. Showing results for “`, use, '”.');
+    }
+
+    /**
+     * A chip for each genre with matches ("Science fiction (12)": the count under the search and every other
+     * filter); the chosen genre's is pressed, and pressing it again lets the genre go.
+     */
+    function drawChips(query, data) {
+        const genres = data.facets?.genre ?? [];
+        // the API names the chosen genre by its slug in its own link, whichever name or alias was asked for
+        const chosen = query.genre === undefined ? null
+            : new URL(data._links.self.href, document.baseURI).searchParams.get('genre');
+        const items = genres.filter(genre => genre.count > 0 || genre.slug === chosen);
+        if (chosen !== null && !items.some(genre => genre.slug === chosen)) {
+            items.push({slug: chosen, name: query.genre, count: 0});
+        }
+        const focused = chips.contains(document.activeElement) ? document.activeElement.dataset.slug : null;
+        show(chips, items.map(genre => {
+            const pressed = genre.slug === chosen;
+            return h('button', {type: 'button', class: 'chip', 'data-slug': genre.slug,
+                'aria-pressed': String(pressed), onclick: () => filters.chose('genre', pressed ? undefined : genre.slug)},
+            `${genre.name} (${genre.count})`);
+        }));
+        chips.hidden = items.length === 0;
+        if (focused !== null) {
+            chips.querySelector(`[data-slug="${CSS.escape(focused)}"]`)?.focus();
+        }
     }
 }
 
@@ -82,40 +254,76 @@ function listHash(query) {
 /**
  * The search and its filters. On a phone only the search shows, with a "Filters" button that unfolds the rest
  * (and says how many are in use), so that the results start above the fold; on a wider screen all of it shows.
+ * The search box searches as it is typed in ({@code on.typed}), the two lists when a choice is made
+ * ({@code on.chose}), the other filters with the Search button or Enter ({@code on.submitted}).
  */
-function filterForm(query, box) {
+function filterForm(query, box, on) {
     const input = (name, attributes = {}) => h('input', {name, value: query[name] ?? '', ...attributes});
-    const select = (name, options, fallback) => h('select', {name},
-        options.map(([value, label]) => h('option', {value, selected: (query[name] ?? fallback) === value}, label)));
-    const inUse = FILTERS.filter(name => query[name] !== undefined).length;
+    const select = (name, options) => h('select', {name, onchange: event => on.chose(name, event.target.value)},
+        options.map(([value, label]) => h('option', {value}, label)));
     const more = h('div', {class: 'more-filters', id: 'book-filters-more', 'data-fold': ''},
         field('book-author', 'Author', input('author')),
-        field('book-genre', 'Genre', input('genre')),
+        field('book-genre', 'Genre', input('genre'), 'A name, or an alias such as sci-fi'),
         field('book-year-min', 'Year from', input('year_min', {inputmode: 'numeric', size: 6})),
         field('book-year-max', 'Year to', input('year_max', {inputmode: 'numeric', size: 6})),
-        field('book-sort', 'Sort by', select('sort', SORTS, 'title')),
-        field('book-per-page', 'Per page', select('per_page', PER_PAGE.map(n => [n, n]), '20')));
+        field('book-sort', 'Sort by', select('sort', SORTS)),
+        field('book-per-page', 'Per page', select('per_page', PER_PAGE.map(n => [n, n]))));
     const toggle = h('button', {type: 'button', class: 'secondary filters-toggle', 'aria-expanded': 'false',
         'aria-controls': more.id, onclick: () => {
             toggle.setAttribute('aria-expanded', String(more.classList.toggle('open')));
-        }}, inUse > 0 ? `Filters (${inUse} on)` : 'Filters');
-    return h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books', onsubmit: onSubmit(values => {
-        // a new search starts from the first page; the API checks every value and names the bad ones
-        location.hash = listHash({...values, page: undefined});
-    })},
-    field('book-q', 'Search title or author', input('q', {type: 'search'})),
+        }}, 'Filters');
+    const form = h('form', {class: 'filters-form', role: 'search', 'aria-label': 'Find books',
+        onsubmit: onSubmit(values => {
+            // not awaited: the controls are free again at once, so the box takes keys while the answer comes
+            on.submitted(values);
+        })},
+    field('book-q', 'Search', input('q', {type: 'search', autocomplete: 'off', spellcheck: 'false',
+        oninput: event => on.typed(event.target.value)}), 'Words, "a phrase", -leave-out'),
     more,
     h('div', {class: 'form-actions'},
         h('button', {type: 'submit'}, 'Search'),
         toggle,
-        h('a', {href: '#/books', class: 'button secondary'}, 'Clear')),
+        h('a', {href: '#/books', class: 'button secondary', onclick: event => {
+            event.preventDefault();
+            on.cleared();
+        }}, 'Clear')),
     box);
+    form.chose = on.chose;
+    fill(form, query, false);
+    return form;
 }
 
-function bookRow(book) {
+/**
+ * Makes the filters show {@code query}: the lists always (the sort follows the search: "Best match" with one,
+ * by title without, unless another order was chosen), the text filters when {@code all} (the search box is left
+ * as typed otherwise), and the count of filters in use on the phone's "Filters" button.
+ */
+function fill(form, query, all) {
+    const set = (name, value) => {
+        control(form, name).value = value;
+    };
+    if (all) {
+        for (const name of ['q', 'author', 'genre', 'year_min', 'year_max']) {
+            set(name, query[name] ?? '');
+        }
+    } else {
+        set('genre', query.genre ?? ''); // a chip chooses the genre too
+    }
+    set('sort', query.sort ?? defaultSort(query));
+    set('per_page', query.per_page ?? DEFAULT_PER_PAGE);
+    const inUse = FILTERS.filter(name => query[name] !== undefined).length;
+    show(form.querySelector('.filters-toggle'), inUse > 0 ? `Filters (${inUse} on)` : 'Filters');
+}
+
+/** The control named {@code name} in {@code form}, for the page to set (forms are read through onSubmit only). */
+function control(form, name) {
+    return form.querySelector(`[name="${name}"]`);
+}
+
+function bookRow(book, words = []) {
     return h('li', {class: 'book'},
-        h('a', {class: 'book-title', href: `#/books/${encodeURIComponent(book.id)}`}, book.title),
-        h('span', {class: 'by'}, ' by ', h('a', {href: listHash({author: book.author})}, book.author)),
+        h('a', {class: 'book-title', href: `#/books/${encodeURIComponent(book.id)}`}, highlighted(book.title, words)),
+        h('span', {class: 'by'}, ' by ', h('a', {href: listHash({author: book.author})}, highlighted(book.author, words))),
         h('span', {class: 'meta'}, [book.year, book.genre].filter(v => v !== null).join(' · ')),
         h('span', {class: 'rating'}, ratingText(book.rating)));
 }
@@ -131,9 +339,52 @@ function bookFields(prefix, book = {}) {
         field(`${prefix}-title`, 'Title', h('input', {name: 'title', required: true, maxlength: 300, value: value('title')})),
         field(`${prefix}-author`, 'Author', h('input', {name: 'author', required: true, maxlength: 300, value: value('author')})),
         field(`${prefix}-year`, 'Year (optional)', h('input', {name: 'year', inputmode: 'numeric', size: 6, value: value('year')})),
-        field(`${prefix}-genre`, 'Genre (optional)', h('input', {name: 'genre', maxlength: 100, value: value('genre')})),
+        field(`${prefix}-genre`, 'Genre (optional)', genreSelect(book.genre ?? null)),
         field(`${prefix}-isbn`, 'ISBN (optional)', h('input', {name: 'isbn', maxlength: 20, value: value('isbn')}), 'ISBN-10 or ISBN-13'),
+        field(`${prefix}-description`, 'Description (optional)',
+            h('textarea', {name: 'description', rows: 4, maxlength: MAX_DESCRIPTION, value: value('description')}),
+            'Up to 2,000 characters'),
     ];
+}
+
+let genreNames = null;
+
+/**
+ * The catalogue's genres (GET api/genres, fetched once per page load: the list is fixed by the server), by name.
+ * The entry point links them as "genres"; a server that does not yet link them has them beside the books.
+ */
+function genres() {
+    genreNames ??= (async () => {
+        const all = await links();
+        const href = all.genres?.href ?? all.books.href.replace(/books$/, 'genres');
+        return (await call('GET', href)).data.items.map(genre => genre.name);
+    })().catch(error => {
+        genreNames = null; // asked again by the next form
+        throw error;
+    });
+    return genreNames;
+}
+
+/**
+ * A book's genre, chosen from the catalogue's list (the API takes a slug, a name or an alias; the page sends the
+ * name, which is what the book then shows). {@code current} is the book's genre when editing, kept as an option
+ * even if the list lacks it. Until the list arrives, the choices are none and the current genre.
+ */
+function genreSelect(current) {
+    const option = (value, label, selected = false) => h('option', {value, selected}, label);
+    const select = h('select', {name: 'genre'}, option('', 'None'), current && option(current, current, true));
+    genres().then(names => {
+        const chosen = select.value;
+        const known = names.find(name => name.toLowerCase() === chosen.toLowerCase());
+        show(select, option('', 'None'), chosen !== '' && !known ? option(chosen, chosen) : null,
+            names.map(name => option(name, name)));
+        select.value = known ?? chosen;
+        select.dataset.loaded = 'true';
+    }, () => {
+        // without the list the form still adds and edits a book, with the genre it has (or none)
+        select.dataset.loaded = 'false';
+    });
+    return select;
 }
 
 /** A book form's values as the API takes them: a year that is a whole number is sent as one. */
@@ -232,6 +483,7 @@ export async function renderBook(view, id) {
                 fact('Rating', h('span', {class: 'rating', id: 'book-rating'}, ratingText(book.rating))),
                 fact('Added', book.createdBy === null ? 'with the demo catalogue'
                     : `${formatDate(book.createdAt)}${mine ? ' by you' : ''}`)),
+            book.description && h('p', {class: 'description', id: 'book-description'}, book.description),
             mine && ownerControls(book),
             bookBox);
     }
