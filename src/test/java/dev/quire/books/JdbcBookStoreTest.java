@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class JdbcBookStoreTest extends BookStoreContract {
     private Database database;
     private RowCountingDataSource counting;
+    private TestDatabase testDatabase;
 
     TestDatabase testDatabase() {
         return TestDatabase.h2();
@@ -34,7 +35,8 @@ class JdbcBookStoreTest extends BookStoreContract {
     @Override
     BookStore newStore() {
         if (database == null) {
-            database = testDatabase().open();
+            testDatabase = testDatabase();
+            database = testDatabase.open();
             counting = new RowCountingDataSource(database.dataSource());
         }
         var jdbc = new Jdbc(counting.dataSource());
@@ -46,7 +48,7 @@ class JdbcBookStoreTest extends BookStoreContract {
 
     BookSearchEngine engine(Jdbc jdbc) {
         if (engine == null) {
-            engine = BookSearchEngines.open(jdbc, new dev.quire.db.DatabaseSettings(testDatabase().url(), "", "", 4));
+            engine = BookSearchEngines.open(jdbc, new dev.quire.db.DatabaseSettings(testDatabase.url(), "", "", 4));
         }
         return engine;
     }
@@ -104,6 +106,11 @@ class JdbcBookStoreTest extends BookStoreContract {
             }
             connection.commit();
         }
+        // the rows went in behind the search engine's back, as a crash after their commit would leave them: opened
+        // again, the engine finds its index out of date and rebuilds it
+        engine.close();
+        engine = null;
+        store = newStore();
         catalogue = bigGenre;
         return catalogue;
     }
@@ -119,8 +126,8 @@ class JdbcBookStoreTest extends BookStoreContract {
 
         assertThat(page.total()).isEqualTo(10_000);
         assertThat(page.items()).hasSize(20);
-        // the page's 20 rows and the count's single row: not 10,000
-        assertThat(counting.rowsRead()).isEqualTo(21);
+        // the page's 20 rows (found and counted in the search index): not 10,000
+        assertThat(counting.rowsRead()).isEqualTo(20);
     }
 
     /** Every sort reads its index in order and stops after the page: no scan of the table, no sort. */
@@ -157,7 +164,7 @@ class JdbcBookStoreTest extends BookStoreContract {
     }
 
     boolean isPostgres() {
-        return testDatabase().url().startsWith("jdbc:postgresql:");
+        return testDatabase.url().startsWith("jdbc:postgresql:");
     }
 
     /** The database's plan for the query, as text. */
