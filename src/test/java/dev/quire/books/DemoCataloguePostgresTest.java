@@ -29,6 +29,8 @@ class DemoCataloguePostgresTest {
             var dune = http.get("/api/books/book_00000000000000000000000001").json();
             assertThat(dune.path("isbn").asText()).isEqualTo("9780441172719");
             assertThat(dune.path("description").asText()).startsWith("On the desert planet Arrakis");
+            // a word only its description has finds it
+            assertThat(seedBooks(http.get("/api/books?q=arrakis").json())).containsExactly("Dune 1965");
         }
     }
 }

@@ -79,6 +79,8 @@ class DemoCatalogueTest {
             assertThat(dune.path("author").asText()).isEqualTo("Frank Herbert");
             assertThat(dune.path("isbn").asText()).isEqualTo("9780441172719");
             assertThat(dune.path("description").asText()).startsWith("On the desert planet Arrakis");
+            // a word only its description has finds it
+            assertThat(seedBooks(http.get("/api/books?q=arrakis").json())).containsExactly("Dune 1965");
             assertThat(http.get("/api/books?q=godel%20bach").json().path("items").get(0).path("title").asText())
                     .isEqualTo("Gödel, Escher, Bach");
         }
