@@ -393,7 +393,8 @@ def search_index(db, server):
         match = INDEX_READY.search(server.output.read_text(errors="replace"))
         if not match:
             return {"index": "no search index line in the start log (a build without Lucene?)"}
-        return {"index": f"Lucene, {match.group(1)} books, {match.group(2)} MiB, built at start in "
+        books = int(match.group(1).replace(",", ""))
+        return {"index": f"Lucene, {books:,} books, {match.group(2)} MiB, built at start in "
                          f"{int(match.group(3).replace(',', '')):,} ms ({match.group(4)})"}
     indexes = db.sql("select c.relname, a.amname, pg_relation_size(c.oid) from pg_index i "
                      "join pg_class c on c.oid = i.indexrelid join pg_am a on a.oid = c.relam "
@@ -638,7 +639,8 @@ def targets(results, ceilings, baseline):
         if r["scenario"] in ("search-books", "search-facets") and ceiling:
             ratio, p99 = r["rps"] / ceiling, r["p99_us"] / 1000
             met = ratio >= SEARCH_TARGET_RATIO and p99 <= SEARCH_TARGET_P99_MS and r["status"] == 0
-            lines.append(f"- {r['database']} {r['scenario']}: {ratio:.2f} × ceiling (target ≥ {SEARCH_TARGET_RATIO}), "
+            lines.append(f"- {r['database']} {r['scenario']}: {ratio:.2f} × ceiling "
+                         f"(target ≥ {SEARCH_TARGET_RATIO}), "
                          f"p99 {p99:.1f} ms (≤ {SEARCH_TARGET_P99_MS}), {r['status']} non-2xx: "
                          f"{'met' if met else 'NOT met'}")
         if r["scenario"] == "add-book" and (r["database"], "add-book") in baseline:
