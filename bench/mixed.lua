@@ -57,7 +57,9 @@ local SIGN_IN_EVERY = 500
 local WRONG_PASSWORD_EVERY = 1000
 local signInsDue, wrongPasswordsDue, hashing = 0, 0, false
 local WORDS = {"silver", "garden", "river", "empire", "machine", "the", "lost", "tower"}
-local SORTS = {"title", "-year", "author", "-rating", "createdAt"}
+-- relevance is the order a search has by default; "" leaves the sort out (so relevance too), with the counts a
+-- search page shows beside its results
+local SORTS = {"relevance", "title", "-year", "author", "-rating", "createdAt", ""}
 
 local tokens, todos, books, reviews = {}, {}, {}, {}
 local email, password = nil, nil
@@ -232,8 +234,9 @@ function request()
             {Authorization = bearer(account), ["Idempotency-Key"] = prefix .. "-once-" .. account},
             '{"title":"Exactly once"}')
     elseif kind == "search-books" then
-        return send(kind, "GET", "/api/books?q=" .. pick(WORDS) .. "&sort=" .. pick(SORTS) .. "&page="
-            .. math.random(3))
+        local sort = pick(SORTS)
+        return send(kind, "GET", "/api/books?q=" .. pick(WORDS)
+            .. (sort == "" and "&facets=genre,decade" or "&sort=" .. sort) .. "&page=" .. math.random(3))
     elseif kind == "get-book" then
         return send(kind, "GET", "/api/books/" .. pick(books).id)
     elseif kind == "get-book-304" then
