@@ -51,9 +51,16 @@ final class PostgresBookSearch implements BookSearchEngine {
         }
         var query = tsquery(request.text());
         var page = pageQuery(query, request);
-        List<BookRecord> books = jdbc.list(page.sql(), SqlBookList.bind(page.values()), JdbcBookStore::book);
+        // the page's rows carry the number of all matches (a window over the same scan), so one pass over the
+        // matches gives both; a page past the end has no row to carry it, and counts apart
+        long[] matches = {-1};
+        List<BookRecord> books = jdbc.list(page.sql(), SqlBookList.bind(page.values()), row -> {
+            matches[0] = row.getLong("matches");
+            return JdbcBookStore.book(row);
+        });
         if (request.facets().isEmpty()) {
-            return new SearchResult(books, count(query, request.filter()), false, Map.of(), Map.of());
+            long total = matches[0] >= 0 ? matches[0] : count(query, request.filter());
+            return new SearchResult(books, total, false, Map.of(), Map.of());
         }
         return counted(books, query, request);
     }
@@ -129,7 +136,7 @@ final class PostgresBookSearch implements BookSearchEngine {
         SqlBookList.conditions(new Filter(null, filter.genre(), null, null), values);
     }
 
-    /** The page of matching books in the request's order. */
+    /** The page of matching books in the request's order, each row with the number of all matches. */
     static SqlBookList.Query pageQuery(SqlBookList.Query tsquery, SearchRequest request) {
         var values = new ArrayList<Object>();
         String from = matches(tsquery, request.filter(), values);
@@ -144,7 +151,8 @@ final class PostgresBookSearch implements BookSearchEngine {
         }
         values.add(request.limit());
         values.add(request.offset());
-        return new SqlBookList.Query("select " + JdbcBookStore.COLUMNS + from + order + " limit ? offset ?", values);
+        return new SqlBookList.Query("select " + JdbcBookStore.COLUMNS + ", count(*) over () as matches" + from + order
+                + " limit ? offset ?", values);
     }
 
     private long count(SqlBookList.Query tsquery, Filter filter) {
