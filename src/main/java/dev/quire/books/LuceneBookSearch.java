@@ -134,47 +134,168 @@ final class LuceneBookSearch implements BookSearchEngine {
     private static final String USER_FORMAT = "format";
     private static final String USER_CONTENT = "content";
 
-    private final Jdbc jdbc;
-    private final Directory directory;
-    private final Path path;
-    private final IndexWriter writer;
-    private final SearcherManager searchers;
-    private final Analyzer analyzer = new EnglishWords();
-    /** Set by each change of the index, cleared by the search that refreshes the searcher to see it. */
-    private final AtomicBoolean unseenChanges = new AtomicBoolean();
-    /** Set when a change could not be indexed: the index is then rebuilt at the next start. */
-    private final AtomicBoolean stale = new AtomicBoolean();
-    /** Changes of one book are read from the table and indexed one at a time (striped by id). */
-    private final Object[] bookLocks = new Object[64];
-    /** Held shared by changes and exclusively by {@link #close}. */
-    private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
-    private boolean closed;
-    /** Why the index was built at open ({@code missing}, {@code not closed cleanly}, {@code out of date}), or {@code up to date}. */
-    private String openedBecause = "up to date";
+    /**
+     * The open indexes by database (the index directory's real path, or the in-memory database's name). H2 lets
+     * one process at a time open a database file, so engines on one database are in one process: they share its
+     * index, as a second {@link IndexWriter} on the directory could not be opened. Guarded by itself; held while an
+     * index opens (its rebuild included) or closes, so that a reopen never meets the closing writer's lock.
+     */
+    private static final Map<String, Index> OPEN = new HashMap<>();
 
-    private LuceneBookSearch(Jdbc jdbc, Directory directory, Path path, IndexWriter writer) throws IOException {
+    /** This engine's connections: rows are read through the instance that asks (pools differ and stop apart). */
+    private final Jdbc jdbc;
+    private final Index index;
+    private final Analyzer analyzer = new EnglishWords();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Why the index was built at open ({@code missing}, {@code not closed cleanly}, {@code out of date}), or {@code
+     * up to date}, or {@code already open} when another engine on the database lent it.
+     */
+    private final String openedBecause;
+
+    private LuceneBookSearch(Jdbc jdbc, Index index, String openedBecause) {
         this.jdbc = jdbc;
-        this.directory = directory;
-        this.path = path;
-        this.writer = writer;
-        this.searchers = new SearcherManager(writer, null);
-        for (int i = 0; i < bookLocks.length; i++) {
-            bookLocks[i] = new Object();
+        this.index = index;
+        this.openedBecause = openedBecause;
+    }
+
+    /**
+     * The part of the engine shared by every instance open on one database: the index, its writer and searchers,
+     * the recent answers, the per-book locks. It is closed (marked clean) when its last user closes.
+     */
+    private static final class Index {
+        /** The key in {@link #OPEN}, or null for a private in-memory database. */
+        final String key;
+        final Directory directory;
+        final Path path;
+        final IndexWriter writer;
+        final SearcherManager searchers;
+        /** Set by each change of the index, cleared by the search that refreshes the searcher to see it. */
+        final AtomicBoolean unseenChanges = new AtomicBoolean();
+        /** Set when a change could not be indexed: the index is then rebuilt at the next start. */
+        final AtomicBoolean stale = new AtomicBoolean();
+        /** Changes of one book are read from the table and indexed one at a time (striped by id). */
+        final Object[] bookLocks = new Object[64];
+        /** Held shared by changes and exclusively by {@link #close}. */
+        final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+        /** Guarded by {@link #open}'s write lock. */
+        boolean closed;
+        /** The engines using it; guarded by {@link #OPEN}. */
+        int users;
+        volatile Answers answers = new Answers(null, Map.of());
+
+        Index(String key, Directory directory, Path path, IndexWriter writer) throws IOException {
+            this.key = key;
+            this.directory = directory;
+            this.path = path;
+            this.writer = writer;
+            this.searchers = new SearcherManager(writer, null);
+            for (int i = 0; i < bookLocks.length; i++) {
+                bookLocks[i] = new Object();
+            }
+        }
+
+        /** Indexes every row of the table into the (empty) index; returns how many. */
+        int rebuild(Jdbc jdbc) throws IOException {
+            var count = new int[1];
+            try {
+                jdbc.list(ROWS, statement -> statement.setFetchSize(1000), row -> {
+                    try {
+                        writer.addDocument(document(row));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    count[0]++;
+                    return null;
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return count[0];
+        }
+
+        long sizeOnDisk() throws IOException {
+            long size = 0;
+            for (String file : directory.listAll()) {
+                if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+                    size += Files.size(path.resolve(file));
+                }
+            }
+            return size;
+        }
+
+        /**
+         * Marks the index as closed cleanly, with what it holds, when it holds every change it was told of: the
+         * next start then opens it as it is if the table still holds the same.
+         */
+        void close() {
+            open.writeLock().lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    if (!stale.get()) {
+                        searchers.maybeRefreshBlocking();
+                        var searcher = searchers.acquire();
+                        try {
+                            writer.setLiveCommitData(Map.of(USER_FORMAT, FORMAT, USER_CLEAN, "true",
+                                    USER_CONTENT, indexContent(searcher)).entrySet());
+                        } finally {
+                            searchers.release(searcher);
+                        }
+                    }
+                    writer.commit();
+                } finally {
+                    IOUtils.close(searchers, writer, directory);
+                }
+            } catch (IOException e) {
+                log.warn("Could not close the search index cleanly; it will be rebuilt at the next start", e);
+            } finally {
+                open.writeLock().unlock();
+            }
         }
     }
 
     /**
      * Opens the index that goes with the database of {@code settings} (a directory beside an H2 file, {@code
      * /x/quire.search} for {@code jdbc:h2:file:/x/quire}; in memory otherwise), rebuilt from the table first when
-     * missing, not closed cleanly, or out of date.
+     * missing, not closed cleanly, or out of date. An engine already open on the same database in this process
+     * lends its index instead: both then see every change made through either.
      */
     static LuceneBookSearch open(Jdbc jdbc, DatabaseSettings settings) {
-        long started = System.nanoTime();
         Path path = indexPath(settings.url());
         try {
-            // small segments of recent changes stay in memory until merged or committed: a refresh writes no files
-            Directory directory = path == null ? new ByteBuffersDirectory()
-                    : new NRTCachingDirectory(FSDirectory.open(path), 4, 32);
+            String key = indexKey(settings.url(), path);
+            synchronized (OPEN) {
+                Index shared = key == null ? null : OPEN.get(key);
+                if (shared != null) {
+                    shared.users++;
+                    log.info("Search index shared with the engine already open on this database ({} books)",
+                            shared.writer.getDocStats().numDocs);
+                    return new LuceneBookSearch(jdbc, shared, "already open");
+                }
+                var search = openIndex(jdbc, key, path);
+                search.index.users = 1;
+                if (key != null) {
+                    OPEN.put(key, search.index);
+                }
+                return search;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the search index" + (path == null ? "" : " in " + path), e);
+        }
+    }
+
+    /** Opens the index of a database that no engine of this process has open: the fingerprint is checked here. */
+    private static LuceneBookSearch openIndex(Jdbc jdbc, String key, Path path) throws IOException {
+        long started = System.nanoTime();
+        // small segments of recent changes stay in memory until merged or committed: a refresh writes no files
+        Directory directory = path == null ? new ByteBuffersDirectory()
+                : new NRTCachingDirectory(FSDirectory.open(path), 4, 32);
+        IndexWriter writer = null;
+        try {
             String reason = rebuildReason(jdbc, directory);
             var config = new IndexWriterConfig(new EnglishWords())
                     .setOpenMode(reason == null ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE)
@@ -182,26 +303,27 @@ final class LuceneBookSearch implements BookSearchEngine {
                     // a refresh after a change writes a tiny segment: not worth packing into a compound file
                     .setUseCompoundFile(false)
                     .setCommitOnClose(false);
-            var writer = new IndexWriter(directory, config);
-            var search = new LuceneBookSearch(jdbc, directory, path, writer);
-            int books = reason == null ? writer.getDocStats().numDocs : search.rebuild();
-            search.openedBecause = reason == null ? "up to date" : reason;
+            writer = new IndexWriter(directory, config);
+            var index = new Index(key, directory, path, writer);
+            int books = reason == null ? writer.getDocStats().numDocs : index.rebuild(jdbc);
             // until a clean close says otherwise, the index on disk is not to be trusted: a crash rebuilds it
             writer.setLiveCommitData(Map.of(USER_FORMAT, FORMAT, USER_CLEAN, "false").entrySet());
             writer.commit();
-            search.searchers.maybeRefreshBlocking();
+            index.searchers.maybeRefreshBlocking();
             long ms = (System.nanoTime() - started) / 1_000_000;
             String where = path == null ? "in memory" : String.format(java.util.Locale.ROOT, "%.1f MiB on disk",
-                    search.sizeOnDisk() / 1048576.0);
+                    index.sizeOnDisk() / 1048576.0);
             log.info("Search index ready: {} books, {}, {} in {} ms ({})", books, where,
                     reason == null ? "opened" : "built", ms, reason == null ? "up to date" : reason);
-            return search;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open the search index" + (path == null ? "" : " in " + path), e);
+            return new LuceneBookSearch(jdbc, index, reason == null ? "up to date" : reason);
+        } catch (IOException | RuntimeException e) {
+            // a failed open must not keep the directory's lock: the next attempt could never open it
+            IOUtils.closeWhileHandlingException(writer, directory);
+            throw e;
         }
     }
 
-    /** How the index came to be ready at open: {@code up to date}, or the reason it was built. */
+    /** How the index came to be ready at open: {@code up to date}, {@code already open}, or the reason it was built. */
     String openedBecause() {
         return openedBecause;
     }
@@ -219,6 +341,21 @@ final class LuceneBookSearch implements BookSearchEngine {
             name = System.getProperty("user.home") + name.substring(1);
         }
         return Path.of(name + ".search").toAbsolutePath().normalize();
+    }
+
+    /**
+     * Which engines share an index: those on one database file (by the index directory's real path, so that two
+     * spellings of one file agree) or one named in-memory or server database (by its name). Null for a private
+     * in-memory database ({@code jdbc:h2:mem:} without a name), which no other engine can reach.
+     */
+    private static String indexKey(String url, Path path) throws IOException {
+        if (path != null) {
+            return "file:" + Files.createDirectories(path).toRealPath();
+        }
+        String rest = url.substring("jdbc:h2:".length());
+        int semicolon = rest.indexOf(';');
+        String name = semicolon < 0 ? rest : rest.substring(0, semicolon);
+        return name.equals("mem:") ? null : name;
     }
 
     /** Why the index must be built from the table, or null when it is up to date. */
@@ -259,7 +396,7 @@ final class LuceneBookSearch implements BookSearchEngine {
     }
 
     /** The same as {@link #tableContent}, from the index (what it holds, not what it was told). */
-    private String indexContent(IndexSearcher searcher) throws IOException {
+    private static String indexContent(IndexSearcher searcher) throws IOException {
         long count = 0;
         long latest = 0;
         long versions = 0;
@@ -278,35 +415,6 @@ final class LuceneBookSearch implements BookSearchEngine {
             }
         }
         return content(count, latest, versions);
-    }
-
-    /** Indexes every row of the table into the (empty) index; returns how many. */
-    private int rebuild() throws IOException {
-        var count = new int[1];
-        try {
-            jdbc.list(ROWS, statement -> statement.setFetchSize(1000), row -> {
-                try {
-                    writer.addDocument(document(row));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                count[0]++;
-                return null;
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return count[0];
-    }
-
-    private long sizeOnDisk() throws IOException {
-        long size = 0;
-        for (String file : directory.listAll()) {
-            if (!file.equals(IndexWriter.WRITE_LOCK_NAME)) {
-                size += Files.size(path.resolve(file));
-            }
-        }
-        return size;
     }
 
     /** The book's document, from a row of {@link #ROWS}. */
@@ -361,43 +469,47 @@ final class LuceneBookSearch implements BookSearchEngine {
 
     @Override
     public void changed(BookId id) {
-        open.readLock().lock();
+        index.open.readLock().lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("the search index is closed");
+            if (closed.get()) {
+                // the change is committed but this engine can no longer index it
+                throw new IllegalStateException("this search engine is closed");
             }
             // read and indexed under the book's lock: of two changes of one book, whichever indexes last has read
             // the table after both committed, so the older version can never stay in the index
-            synchronized (bookLocks[Math.floorMod(id.value().hashCode(), bookLocks.length)]) {
+            synchronized (index.bookLocks[Math.floorMod(id.value().hashCode(), index.bookLocks.length)]) {
                 var term = new Term(ID, id.value());
                 var doc = jdbc.one(ROWS + " where id = ?", statement -> statement.setString(1, id.value()),
                         LuceneBookSearch::document);
                 if (doc.isPresent()) {
-                    writer.updateDocument(term, doc.get());
+                    index.writer.updateDocument(term, doc.get());
                 } else {
-                    writer.deleteDocuments(term);
+                    index.writer.deleteDocuments(term);
                 }
             }
-            unseenChanges.set(true);
+            index.unseenChanges.set(true);
         } catch (Exception e) {
-            stale.set(true);
+            index.stale.set(true);
             log.warn("Could not update the search index for book {}; it will be rebuilt at the next start", id, e);
         } finally {
-            open.readLock().unlock();
+            index.open.readLock().unlock();
         }
     }
 
-    /** A searcher that sees every change indexed before this call; release it with {@link #release}. */
+    /**
+     * A searcher that sees every change indexed before this call, through this engine or another sharing the
+     * index; release it with {@link #release}.
+     */
     private IndexSearcher acquire() throws IOException {
-        if (unseenChanges.getAndSet(false)) {
-            searchers.maybeRefreshBlocking();
+        if (index.unseenChanges.getAndSet(false)) {
+            index.searchers.maybeRefreshBlocking();
         }
-        return searchers.acquire();
+        return index.searchers.acquire();
     }
 
     private void release(IndexSearcher searcher) {
         try {
-            searchers.release(searcher);
+            index.searchers.release(searcher);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -432,10 +544,9 @@ final class LuceneBookSearch implements BookSearchEngine {
     private record Answers(Object reader, Map<SearchRequest, Hits> recent) {}
 
     private static final int RECENT_ANSWERS = 256;
-    private volatile Answers answers = new Answers(null, Map.of());
 
     private SearchResult search(IndexSearcher searcher, SearchRequest request) throws IOException {
-        var cache = answers;
+        var cache = index.answers;
         if (cache.reader() != searcher.getIndexReader()) {
             cache = new Answers(searcher.getIndexReader(), Collections.synchronizedMap(
                     new java.util.LinkedHashMap<SearchRequest, Hits>(64, 0.75f, true) {
@@ -444,7 +555,7 @@ final class LuceneBookSearch implements BookSearchEngine {
                             return size() > RECENT_ANSWERS;
                         }
                     }));
-            answers = cache;
+            index.answers = cache;
         }
         Hits hits = cache.recent().get(request);
         if (hits == null) {
@@ -798,36 +909,23 @@ final class LuceneBookSearch implements BookSearchEngine {
     }
 
     /**
-     * Marks the index as closed cleanly, with what it holds, when it holds every change it was told of: the next
-     * start then opens it as it is if the table still holds the same.
+     * Stops this engine; the last engine using the index closes it, marked closed cleanly with what it holds when
+     * it holds every change it was told of (the next start then opens it as it is if the table still holds the
+     * same).
      */
     @Override
     public void close() {
-        open.writeLock().lock();
-        try {
-            if (closed) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (OPEN) {
+            if (--index.users > 0) {
                 return;
             }
-            closed = true;
-            try {
-                if (!stale.get()) {
-                    searchers.maybeRefreshBlocking();
-                    var searcher = searchers.acquire();
-                    try {
-                        writer.setLiveCommitData(Map.of(USER_FORMAT, FORMAT, USER_CLEAN, "true",
-                                USER_CONTENT, indexContent(searcher)).entrySet());
-                    } finally {
-                        searchers.release(searcher);
-                    }
-                }
-                writer.commit();
-            } finally {
-                IOUtils.close(searchers, writer, directory);
+            if (index.key != null) {
+                OPEN.remove(index.key, index);
             }
-        } catch (IOException e) {
-            log.warn("Could not close the search index cleanly; it will be rebuilt at the next start", e);
-        } finally {
-            open.writeLock().unlock();
+            index.close();
         }
     }
 

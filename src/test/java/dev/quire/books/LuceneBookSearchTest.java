@@ -90,6 +90,10 @@ class LuceneBookSearchTest {
     }
 
     private List<String> titlesFound(String text) {
+        return titlesFoundBy(engine, text);
+    }
+
+    private static List<String> titlesFoundBy(LuceneBookSearch engine, String text) {
         return engine.search(new SearchRequest(Filter.NONE, SearchText.parse(text), BookSort.TITLE, 0, 50, Set.of()))
                 .books().stream().map(BookRecord::title).toList();
     }
@@ -137,6 +141,52 @@ class LuceneBookSearchTest {
 
         assertThat(openEngine().openedBecause()).isEqualTo("not closed cleanly");
         assertThat(titlesFound("dune")).containsExactly("Children of Dune", "Dune");
+    }
+
+    @Test
+    void twoEnginesOnOneDatabaseShareItsIndex() {
+        openDatabase();
+        var first = openEngine();
+        assertThat(first.openedBecause()).isEqualTo("missing");
+        // a second instance on the same database file: its own pool, the same index
+        try (Database secondDatabase = testDatabase.open()) {
+            var secondJdbc = new Jdbc(secondDatabase.dataSource());
+            var second = LuceneBookSearch.open(secondJdbc, new DatabaseSettings(testDatabase.url(), "", "", 4));
+            assertThat(second.openedBecause()).isEqualTo("already open");
+            var firstStore = new JdbcBookStore(jdbc, Outbox.NONE, first);
+            var secondStore = new JdbcBookStore(secondJdbc, Outbox.NONE, second);
+
+            add(firstStore, "Dune");
+            var messiah = add(secondStore, "Dune Messiah");
+            assertThat(titlesFoundBy(second, "dune")).containsExactly("Dune", "Dune Messiah");
+            assertThat(titlesFoundBy(first, "dune")).containsExactly("Dune", "Dune Messiah");
+
+            first.close();
+            database.close();
+            database = null;
+            secondStore.delete(messiah.id(), messiah.version());
+            add(secondStore, "Children of Dune");
+            assertThat(titlesFoundBy(second, "dune")).containsExactly("Children of Dune", "Dune");
+            second.close();
+        }
+
+        openDatabase();
+        assertThat(openEngine().openedBecause()).isEqualTo("up to date");
+        assertThat(titlesFound("dune")).containsExactly("Children of Dune", "Dune");
+    }
+
+    @Test
+    void twoEnginesOnOneNamedInMemoryDatabaseShareItsIndex() {
+        var settings = new DatabaseSettings("jdbc:h2:mem:lucene" + System.nanoTime()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1", "", "", 2);
+        database = Database.open(settings, new SimpleMeterRegistry());
+        jdbc = new Jdbc(database.dataSource());
+        engine = LuceneBookSearch.open(jdbc, settings);
+        try (var second = LuceneBookSearch.open(jdbc, settings)) {
+            assertThat(second.openedBecause()).isEqualTo("already open");
+            add(new JdbcBookStore(jdbc, Outbox.NONE, second), "Neuromancer");
+            assertThat(titlesFound("neuro")).containsExactly("Neuromancer");
+        }
     }
 
     @Test
