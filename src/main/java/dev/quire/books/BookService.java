@@ -145,7 +145,8 @@ public final class BookService {
                     store.insert(book);
                     added++;
                 } catch (DuplicateIsbnException e) {
-                    // demo books have no ISBN: their id is taken, by another instance starting at the same time
+                    // its id or ISBN is taken: by another instance adding the catalogue at the same time, or by an
+                    // account that added the same book (same ISBN), which the catalogue then keeps once
                 }
             }
         }
