@@ -472,9 +472,10 @@ def seed(port, loaded):
 
 
 class Scenario:
-    def __init__(self, name, method, path, headers=None, body=None, counter_body=None):
+    def __init__(self, name, method, path, headers=None, body=None, counter_body=None, paths=None):
         self.name, self.method, self.path = name, method, path
         self.headers, self.body, self.counter_body = headers or {}, body, counter_body
+        self.paths = paths
 
     def lua(self):
         """A wrk script: the request, and a done() that prints the figures as one JSON line."""
@@ -491,6 +492,11 @@ class Scenario:
             lines += ["local counter = 0", "request = function()", "  counter = counter + 1",
                       f"  return wrk.format(nil, nil, nil, {json.dumps(prefix)} .. counter .. {json.dumps(suffix)})",
                       "end"]
+        if self.paths:
+            # one path after another, round and round: requests that no cache of recent answers can all hold
+            lines.append("local paths = {" + ", ".join(json.dumps(path) for path in self.paths) + "}")
+            lines += ["local next_path = 0", "request = function()", "  next_path = next_path % #paths + 1",
+                      "  return wrk.format(nil, paths[next_path])", "end"]
         lines += ["done = function(summary, latency, requests)",
                   '  io.write(string.format("BENCH {\\"requests\\":%d,\\"duration_us\\":%d,\\"p50_us\\":%d,'
                   '\\"p99_us\\":%d,\\"max_us\\":%d,\\"connect\\":%d,\\"read\\":%d,\\"write\\":%d,'
@@ -499,6 +505,14 @@ class Scenario:
                   " summary.errors.read, summary.errors.write, summary.errors.timeout, summary.errors.status))",
                   "end"]
         return "\n".join(lines) + "\n"
+
+
+def varied_searches():
+    """Searches for each title word of the generated catalogue (four letters or more), pages 1 to 3, shuffled."""
+    words = [word for word in dict.fromkeys(catalogue.NOUNS + catalogue.ADJECTIVES) if len(word) >= 4]
+    paths = [f"/api/books?q={word}&page={page}" for word in words for page in (1, 2, 3)]
+    random.Random(18).shuffle(paths)
+    return paths[:1200]
 
 
 def scenarios(fixture):
@@ -513,6 +527,9 @@ def scenarios(fixture):
         Scenario("list-books", "GET", "/api/books?page=3"),
         Scenario("search-books", "GET", f"/api/books?q={fixture['word']}&page=3"),
         Scenario("search-facets", "GET", f"/api/books?q={fixture['word']}&page=3&facets=genre,decade"),
+        # the same kind of search for a different word or page each time (about 1,000 in turn): what a search costs
+        # when no answer is a repeat (the H2 engine keeps its 256 most recent answers until the next change)
+        Scenario("search-varied", "GET", "/api/books", paths=varied_searches()),
         # the fields a book had before descriptions, so that one body suits earlier builds too (--war)
         Scenario("add-book", "POST", "/api/books", auth, counter_body=(
             '{"title":"Benchmarked Book ', '","author":"Bench Author","year":2001,"genre":"Science fiction"}')),
