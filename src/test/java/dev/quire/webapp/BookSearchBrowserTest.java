@@ -107,8 +107,10 @@ class BookSearchBrowserTest {
         box.sendKeys(Keys.chord(Keys.CONTROL, "a"), "tolkien");
         var tolkien = apiTitles("/api/books?q=tolkien");
         assertThat(tolkien).contains("The Hobbit", "The Lord of the Rings");
-        browser.await("Tolkien's books", d -> titles().equals(tolkien));
-        assertThat(marks(".by")).containsExactly("Tolkien", "Tolkien");
+        // (keys typed slowly on a busy machine may search for a part of the word first: the list settles on the
+        // whole word's answer)
+        browser.await("Tolkien's books, his name marked", d -> titles().equals(tolkien)
+                && marks(".by").equals(List.of("Tolkien", "Tolkien")));
         var newest = apiTitles("/api/books?q=tolkien&sort=-year");
         var oldest = apiTitles("/api/books?q=tolkien&sort=year");
         assertThat(newest).isNotEqualTo(oldest);
