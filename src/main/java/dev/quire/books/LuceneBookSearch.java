@@ -938,7 +938,11 @@ final class LuceneBookSearch implements BookSearchEngine {
         private static final CharArraySet STOP_WORDS;
 
         static {
-            try (var list = IOUtils.getDecodingReader(SnowballFilter.class, "english_stop.txt", StandardCharsets.UTF_8)) {
+            var stream = SnowballFilter.class.getResourceAsStream("english_stop.txt");
+            if (stream == null) {
+                throw new IllegalStateException("Lucene's english_stop.txt is missing from the application");
+            }
+            try (var list = new java.io.InputStreamReader(stream, StandardCharsets.UTF_8)) {
                 STOP_WORDS = CharArraySet.unmodifiableSet(WordlistLoader.getSnowballWordSet(list));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
