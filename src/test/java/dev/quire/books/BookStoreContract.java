@@ -150,7 +150,7 @@ abstract class BookStoreContract {
     }
 
     /** The two books in id order (the tie-breaker). */
-    private static List<BookRecord> ids(BookRecord x, BookRecord y) {
+    static List<BookRecord> ids(BookRecord x, BookRecord y) {
         return x.id().value().compareTo(y.id().value()) < 0 ? List.of(x, y) : List.of(y, x);
     }
 

@@ -282,22 +282,18 @@ class JdbcBookStoreTest extends BookStoreContract {
 
         var expected = switch (sort) {
             // one word, once in each title of the same length: equal scores, so title then id
-            case RELEVANCE, TITLE -> List.of(a, byId(b, d).get(0), byId(b, d).get(1), c);
-            case TITLE_DESC -> List.of(c, byId(b, d).get(1), byId(b, d).get(0), a);
-            case YEAR -> List.of(byId(c, d).get(0), byId(c, d).get(1), a, b);
-            case YEAR_DESC -> List.of(a, byId(c, d).get(1), byId(c, d).get(0), b);
-            case AUTHOR -> List.of(c, byId(b, d).get(0), byId(b, d).get(1), a);
-            case AUTHOR_DESC -> List.of(a, byId(b, d).get(1), byId(b, d).get(0), c);
+            case RELEVANCE, TITLE -> List.of(a, ids(b, d).get(0), ids(b, d).get(1), c);
+            case TITLE_DESC -> List.of(c, ids(b, d).get(1), ids(b, d).get(0), a);
+            case YEAR -> List.of(ids(c, d).get(0), ids(c, d).get(1), a, b);
+            case YEAR_DESC -> List.of(a, ids(c, d).get(1), ids(c, d).get(0), b);
+            case AUTHOR -> List.of(c, ids(b, d).get(0), ids(b, d).get(1), a);
+            case AUTHOR_DESC -> List.of(a, ids(b, d).get(1), ids(b, d).get(0), c);
             case CREATED -> List.of(a, b, c, d);
             case CREATED_DESC -> List.of(d, c, b, a);
-            case RATING -> List.of(c, byId(a, d).get(0), byId(a, d).get(1), b);
-            case RATING_DESC -> List.of(byId(a, d).get(1), byId(a, d).get(0), c, b);
+            case RATING -> List.of(c, ids(a, d).get(0), ids(a, d).get(1), b);
+            case RATING_DESC -> List.of(ids(a, d).get(1), ids(a, d).get(0), c, b);
         };
         assertThat(titles).containsExactlyElementsOf(expected.stream().map(BookRecord::title).toList());
-    }
-
-    private static List<BookRecord> byId(BookRecord x, BookRecord y) {
-        return x.id().value().compareTo(y.id().value()) < 0 ? List.of(x, y) : List.of(y, x);
     }
 
     @Test
