@@ -1,6 +1,5 @@
 package dev.quire;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -25,7 +24,7 @@ final class AppLogging {
             return;
         }
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (!(root.getAppender(APPENDER) instanceof AsyncAppender async)
+        if (!(root.getAppender(APPENDER) instanceof BatchingAsyncAppender async)
                 || !(async.getAppender(CONSOLE) instanceof OutputStreamAppender<ILoggingEvent> appender)) {
             root.warn("QUIRE_LOG_FORMAT=text ignored: logging has been configured without the {} appender", APPENDER);
             return;
