@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -220,11 +221,12 @@ final class JdbcIdentityStore implements IdentityStore {
     @Override
     public Optional<SessionWithAccountRecord> findSession(SessionId id) {
         return jdbc.one(SESSION_BY_ID, statement -> statement.setString(1, id.value()),
-                row -> new SessionWithAccountRecord(new SessionId(row.getString("id")), row.getString("secret_hash"),
-                        getInstant(row, "created_at"), getInstant(row, "expires_at"), getInstant(row, "last_used_at"),
-                        new AccountId(row.getString("account_id")), row.getString("email"),
-                        row.getString("display_name"), getInstant(row, "account_created_at"),
-                        instantOrNull(row, "email_verified_at"), row.getString("pending_email")));
+                // by position, in SESSION_BY_ID's order: this runs on every signed-in request
+                row -> new SessionWithAccountRecord(new SessionId(row.getString(1)), row.getString(2),
+                        getInstant(row, 3), getInstant(row, 4), getInstant(row, 5),
+                        new AccountId(row.getString(6)), row.getString(7),
+                        row.getString(8), getInstant(row, 9),
+                        instantOrNull(row, 10), row.getString(11)));
     }
 
     @Override
@@ -530,6 +532,11 @@ final class JdbcIdentityStore implements IdentityStore {
 
     private static Instant instantOrNull(ResultSet row, String column) throws SQLException {
         return row.getObject(column) == null ? null : getInstant(row, column);
+    }
+
+    private static Instant instantOrNull(ResultSet row, int column) throws SQLException {
+        var value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     private static AccountRecord account(ResultSet row) throws SQLException {

@@ -18,6 +18,7 @@ import java.util.Optional;
 
 /** {@link TodoStore} on the todos table (migration V3), for H2 and PostgreSQL alike. */
 final class JdbcTodoStore implements TodoStore {
+    /** In the order {@link #todo} reads them. */
     private static final String COLUMNS = "id, owner_id, title, completed, position, created_at, updated_at, version";
     private static final String INSERT = """
             insert into todos (id, owner_id, title, title_key, completed, position, created_at, updated_at, version)
@@ -202,9 +203,10 @@ final class JdbcTodoStore implements TodoStore {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
+    /** A row of {@link #COLUMNS}, read by position (every read of a todo comes here). */
     private static TodoRecord todo(ResultSet row) throws SQLException {
-        return new TodoRecord(new TodoId(row.getString("id")), new AccountId(row.getString("owner_id")),
-                row.getString("title"), row.getBoolean("completed"), row.getLong("position"),
-                getInstant(row, "created_at"), getInstant(row, "updated_at"), row.getLong("version"));
+        return new TodoRecord(new TodoId(row.getString(1)), new AccountId(row.getString(2)),
+                row.getString(3), row.getBoolean(4), row.getLong(5),
+                getInstant(row, 6), getInstant(row, 7), row.getLong(8));
     }
 }
