@@ -189,6 +189,41 @@ class BatchingAsyncAppenderTest {
         assertThat(after).as("no worker thread started").isEmpty();
     }
 
+    @Test
+    void anAppenderThatThrowsCostsOnlyItsOwnLineNotTheLinesAfterIt() {
+        // logback's appender base classes catch their own failures; an appender built without them does not
+        var failing = new AppenderBase<ILoggingEvent>() {
+            @Override
+            public void doAppend(ILoggingEvent event) {
+                if (event.getMessage().equals("boom")) {
+                    throw new IllegalStateException("cannot write this one");
+                }
+            }
+
+            @Override
+            protected void append(ILoggingEvent event) {}
+        };
+        failing.setContext(context);
+        failing.setName("FAILING");
+        failing.start();
+        var batching = new BatchingAsyncAppender();
+        batching.setContext(context);
+        batching.setName("ASYNC");
+        batching.addAppender(failing);
+        batching.addAppender(outputAppender("%msg%n"));
+        start(batching);
+
+        log.info("before");
+        log.info("boom");
+        log.info("after");
+
+        awaitUntil(Duration.ofSeconds(1), () -> lines().size() == 3);
+        assertThat(lines()).containsExactly("before", "boom", "after");
+        assertThat(context.getStatusManager().getCopyOfStatusList())
+                .anyMatch(status -> status.getLevel() == Status.ERROR && status.getOrigin() == batching
+                        && status.getThrowable() instanceof IllegalStateException);
+    }
+
     /** A batching appender writing {@code pattern} lines into {@link #bytes}, not started yet. */
     private BatchingAsyncAppender batching(int queueSize, String pattern) {
         var batching = new BatchingAsyncAppender();
