@@ -7,6 +7,7 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -112,15 +113,31 @@ public final class BatchingAsyncAppender extends UnsynchronizedAppenderBase<ILog
         if (batch.isEmpty()) {
             return;
         }
+        var targets = new ArrayList<Appender<ILoggingEvent>>();
+        appenders.iteratorForAppenders().forEachRemaining(targets::add);
+        // An exception escaping here would end the worker, and with it all logging: the queue would fill and every
+        // thread that logs would wait for ever. logback's appender base classes catch their own failures, but not
+        // every appender is built on them, so a failure costs one appender one line.
         for (ILoggingEvent event : batch) {
-            appenders.appendLoopOnAppenders(event);
+            for (Appender<ILoggingEvent> appender : targets) {
+                try {
+                    appender.doAppend(event);
+                } catch (RuntimeException e) {
+                    addError("Could not write a log line to " + appender.getName(), e);
+                }
+            }
         }
         batch.clear();
-        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
-            if (it.next() instanceof OutputStreamAppender<ILoggingEvent> stream && stream.getOutputStream() != null) {
+        for (Appender<ILoggingEvent> appender : targets) {
+            if (appender instanceof OutputStreamAppender<ILoggingEvent> stream) {
+                // read once: a restart of the appender (AppLogging swaps its encoder) sets it to null meanwhile
+                OutputStream out = stream.getOutputStream();
+                if (out == null) {
+                    continue;
+                }
                 try {
-                    stream.getOutputStream().flush();
-                } catch (IOException e) {
+                    out.flush();
+                } catch (IOException | RuntimeException e) {
                     addError("Could not flush " + stream.getName(), e);
                 }
             }
