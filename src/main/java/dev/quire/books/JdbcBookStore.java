@@ -18,6 +18,7 @@ import java.util.Optional;
 
 /** {@link BookStore} on the books and reviews tables (migration V5), for H2 and PostgreSQL alike. */
 final class JdbcBookStore implements BookStore {
+    /** Every query of books starts with these, in the order {@link #book} reads them. */
     static final String COLUMNS = "id, title, author, publication_year, genre, isbn, description, created_by,"
             + " created_at, updated_at, version, rating_count, rating_sum";
     private static final String INSERT = """
@@ -275,13 +276,13 @@ final class JdbcBookStore implements BookStore {
                 .orElse(0L);
     }
 
+    /** A row that starts with {@link #COLUMNS}, read by position (a column looked up by name costs H2 a search). */
     static BookRecord book(ResultSet row) throws SQLException {
-        String createdBy = row.getString("created_by");
-        return new BookRecord(new BookId(row.getString("id")), row.getString("title"), row.getString("author"),
-                row.getObject("publication_year", Integer.class), row.getString("genre"), row.getString("isbn"),
-                row.getString("description"), createdBy == null ? null : new AccountId(createdBy), getInstant(row, "created_at"),
-                getInstant(row, "updated_at"), row.getLong("version"), row.getInt("rating_count"),
-                row.getInt("rating_sum"));
+        String createdBy = row.getString(8);
+        return new BookRecord(new BookId(row.getString(1)), row.getString(2), row.getString(3),
+                row.getObject(4, Integer.class), row.getString(5), row.getString(6),
+                row.getString(7), createdBy == null ? null : new AccountId(createdBy), getInstant(row, 9),
+                getInstant(row, 10), row.getLong(11), row.getInt(12), row.getInt(13));
     }
 
     private static ReviewRecord review(ResultSet row) throws SQLException {
