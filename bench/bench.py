@@ -36,12 +36,17 @@ import catalogue
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "target" / "bench"
 JETTY_HOME = ROOT / "target" / "containers" / "jetty-home-12.1.12"
-# The JVM options docs/DEPLOY.md recommends for one instance: a fixed heap with a young generation whose survivor spaces
-# hold a password hash in progress (7 MiB that is garbage when the hash ends; promoted, it filled the old
-# generation and forced full collections under a sign-in storm), the serial collector (no GC threads competing for
-# two cores), and bounded metaspace and code cache.
-JVM_OPTIONS = ["-Xms128m", "-Xmx128m", "-Xmn48m", "-XX:SurvivorRatio=2", "-XX:+UseSerialGC",
-               "-XX:MaxMetaspaceSize=80m", "-XX:ReservedCodeCacheSize=48m", "-Xss512k", "-XX:MaxDirectMemorySize=32m"]
+# The JVM options docs/DEPLOY.md recommends for one instance, from the one file that holds them (its comments say why
+# each): one option a line, blank lines and # comments skipped, as the java launcher reads an @file
+JVM_OPTIONS_FILE = ROOT / "docker" / "jvm.options"
+
+
+def jvm_options():
+    lines = (line.strip() for line in JVM_OPTIONS_FILE.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+JVM_OPTIONS = jvm_options()
 # glibc gives each thread that allocates natively an arena of its own (up to 8 per core), which the JVM never
 # returns; two are enough for a JVM, whose own allocations are few
 ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
