@@ -264,11 +264,58 @@ class Database:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class Server:
-    """target/quire.war as ROOT.war in a fresh jetty.base made from docker/jetty/, as the image runs it."""
+# The jars of Quire's WAR the reference webapp needs (matched by name, whatever their versions): Jersey and HK2, its
+# injection; Jackson and the JAXB annotations module Jersey's JacksonFeature loads; the jakarta.* APIs they use;
+# HikariCP and its SLF4J API (no SLF4J provider: the reference logs nothing, and SLF4J says so once at start); the
+# two JDBC drivers
+REFERENCE_JARS = re.compile(r"WEB-INF/lib/(" + "|".join([
+    r"jersey-(server|common|client|hk2|container-servlet-core|media-json-jackson|entity-filtering)",
+    r"hk2-(api|locator|utils)", r"aopalliance-repackaged", r"javassist", r"osgi-resource-locator",
+    r"jackson-(core|databind|annotations|module-jakarta-xmlbind-annotations)",
+    r"jakarta\.(ws\.rs-api|inject-api|annotation-api|validation-api|xml\.bind-api|activation-api)",
+    r"HikariCP", r"slf4j-api", r"h2", r"postgresql"]) + r")-[0-9][^/]*\.jar")
+REFERENCE_SOURCES = ROOT / "bench" / "reference"
+SERVLET_API = "jakarta.servlet-api-6.0.0.jar"
 
-    def __init__(self, db_url, db_name, extra_jvm_options, settings, war=None):
+
+def build_reference(war):
+    """The reference webapp (bench/reference/) compiled against the jars in the WAR under test and packaged with the
+    ones it needs, so that it runs exactly the library versions Quire runs: target/bench/reference.war."""
+    build = OUT / "reference-build"
+    shutil.rmtree(build, ignore_errors=True)
+    (build / "lib").mkdir(parents=True)
+    with zipfile.ZipFile(war) as source:
+        jars = [name for name in source.namelist() if re.fullmatch(r"WEB-INF/lib/[^/]+\.jar", name)]
+        for name in jars:
+            (build / "lib" / name.rsplit("/", 1)[1]).write_bytes(source.read(name))
+    servlet_api = next((jar for jar in [
+        pathlib.Path.home() / ".m2/repository/jakarta/servlet/jakarta.servlet-api/6.0.0" / SERVLET_API,
+        JETTY_HOME / "lib" / SERVLET_API] if jar.exists()), None)
+    if servlet_api is None:
+        sys.exit(f"bench: {SERVLET_API} is in neither ~/.m2 nor {JETTY_HOME / 'lib'}")
+    sources = sorted(str(path) for path in (REFERENCE_SOURCES / "java").rglob("*.java"))
+    subprocess.run(["javac", "--release", "17", "-Xlint:all,-serial,-processing", "-Werror", "-d", str(build / "classes"), "-cp",
+                    f"{build / 'lib'}/*:{servlet_api}", *sources], check=True)
+    needed = [name for name in jars if REFERENCE_JARS.fullmatch(name)]
+    target = OUT / "reference.war"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as packaged:
+        packaged.write(REFERENCE_SOURCES / "WEB-INF" / "web.xml", "WEB-INF/web.xml")
+        for path in sorted((build / "classes").rglob("*.class")):
+            packaged.write(path, "WEB-INF/classes/" + path.relative_to(build / "classes").as_posix())
+        for name in needed:
+            packaged.write(build / "lib" / name.rsplit("/", 1)[1], name)
+    shutil.rmtree(build, ignore_errors=True)
+    log(f"Built {target} from bench/reference/ and {len(needed)} of the {len(jars)} jars in {war.name}")
+    return target
+
+
+class Server:
+    """target/quire.war (or the reference webapp) as ROOT.war in a fresh jetty.base made from docker/jetty/, as the
+    image runs it; ready when `ready` answers 200."""
+
+    def __init__(self, db_url, db_name, extra_jvm_options, settings, war=None, ready="/health/ready", label="Quire"):
         self.war = war or ROOT / "target" / "quire.war"
+        self.ready, self.label = ready, label
         self.db_url = db_url
         self.settings = settings
         self.jvm_options = JVM_OPTIONS + extra_jvm_options
@@ -295,8 +342,8 @@ class Server:
             if self.process.poll() is not None:
                 sys.exit(f"bench: the server exited; see {self.output}")
             try:
-                if request(self.port, "GET", "/health/ready")[0] == 200:
-                    log(f"Quire is ready on port {self.port} (pid {self.process.pid}, JVM {' '.join(self.jvm_options)})")
+                if request(self.port, "GET", self.ready)[0] == 200:
+                    log(f"{self.label} is ready on port {self.port} (pid {self.process.pid}, JVM {' '.join(self.jvm_options)})")
                     return self
             except OSError:
                 pass
