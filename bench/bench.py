@@ -7,10 +7,16 @@ starts Quire (which brings its search index up to date), seeds the rest through 
 scenario with the same wrk settings after a warm-up that lasts until two 5-second chunks
 in a row agree within 5 %, and measures requests/s, latency percentiles, failures, the server's CPU time per request
 (from /proc/PID/stat: the figure a noisy machine disturbs least) and its peak RSS. It prints a Markdown table and
-writes it, with a TSV of the same figures, under target/bench/. Every ratio is to `ceiling` in the same run.
+writes it, with a TSV of the same figures, under target/bench/.
+
+Before Quire, on each database, the same measurements are made of a reference (bench/reference/): a bare webapp
+built from the jars of the same WAR and run on the same Jetty, JVM and database, doing the least each kind of request
+needs (ref-bytes, ref-object, ref-row, ref-insert). The table gives each Quire scenario's CPU time per request and
+requests/s as multiples of its reference's, measured minutes apart on the same machine, and of `ceiling`.
 
 Usage: bench/run [--db h2|postgres|both] [--duration 10] [--connections 32] [--scenarios a,b] [--skip-build]
                  [--books 100000] [--load sql|api] [--war PATH] [--out DIR] [--baseline RESULTS.tsv]
+                 [--no-reference]
 Needs: Java 17, Maven, wrk, and for PostgreSQL the Debian postgresql binaries (bench/run says how to install them).
 """
 import argparse
@@ -51,11 +57,24 @@ JVM_OPTIONS = jvm_options()
 # returns; two are enough for a JVM, whose own allocations are few
 ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 PASSWORD = "correct horse battery staple"
+# Quire's default H2 settings (a commit is on disk before it is acknowledged: WRITE_DELAY=0); Quire's file and the
+# reference's each in a directory of its own
+H2_SETTINGS = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
 WARMUP_CHUNK_SECONDS = 5
 WARMUP_MAX_CHUNKS = 12
+# Each Quire scenario and the reference scenario it is compared with (the columns CPU × ref and req/s × ref)
+REFERENCE_FOR = {"ceiling": "ref-object", "get-todo": "ref-row", "get-todo-key": "ref-row", "get-book": "ref-row",
+                 "get-book-304": "ref-row", "list-todos": "ref-row", "create-todo": "ref-insert",
+                 "create-todo-streamed": "ref-insert", "add-book": "ref-insert"}
 # The targets the table is checked against (docs/BENCHMARK.md): searches at half the ceiling or more with a p99 of
 # 15 ms at most, and adding a book at no more than 1.2 times the CPU time per request of the baseline build
 SEARCH_TARGET_RATIO, SEARCH_TARGET_P99_MS, ADD_BOOK_TARGET = 0.5, 15, 1.2
+# Quire against its reference: CPU time per request at most this multiple of the reference scenario's
+CPU_TARGETS = [("ceiling", "ref-object", 1.25), ("get-todo", "ref-row", 1.4), ("get-book", "ref-row", 1.4),
+               ("list-todos", "ref-row", 3), ("create-todo", "ref-insert", 1.4)]
+# p99s: every read (GET) scenario, create-todo, and get-todo during a sign-in storm; peak RSS over the whole run; and
+# each scenario's req/s on PostgreSQL as a share of its H2 figure
+READ_P99_MS, CREATE_P99_MS, SIGN_IN_P99_MS, RSS_TARGET_MIB, POSTGRES_TARGET = 10, 25, 25, 256, 0.6
 
 
 def main():
@@ -63,7 +82,10 @@ def main():
     parser.add_argument("--db", choices=["h2", "postgres", "both"], default="both")
     parser.add_argument("--duration", type=int, default=10, help="seconds each measured run lasts")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--scenarios", help="comma-separated subset (ceiling is always run)")
+    parser.add_argument("--scenarios", help="comma-separated subset (ceiling is always run, and the ref-* scenarios "
+                                            "the chosen ones are compared with)")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="skip the reference webapp (no ref-* rows, no × ref columns)")
     parser.add_argument("--skip-build", action="store_true", help="use the existing target/quire.war")
     parser.add_argument("--jvm-option", action="append", default=[], help="an extra JVM option for the server")
     parser.add_argument("--profile", action="store_true",
@@ -97,12 +119,27 @@ def main():
                        cwd=ROOT, check=True)
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = set(args.scenarios.split(",")) | {"ceiling"} if args.scenarios else None
+    known = {s.name for s in scenarios(collections.defaultdict(str)) + reference_scenarios()}
+    if wanted and wanted - known - {"get-todo-during-sign-in"}:
+        sys.exit(f"bench: no such scenario: {', '.join(sorted(wanted - known))} (known: {', '.join(sorted(known))})")
+    # the reference scenarios named, and those the chosen Quire scenarios are compared with (all four by default)
+    wanted_references = None if wanted is None else (
+        {name for name in wanted if name.startswith("ref-")} | {REFERENCE_FOR[n] for n in wanted if n in REFERENCE_FOR})
+    reference_war = None if args.no_reference else build_reference(war)
 
     results = []
     catalogues = []
     for database in (["h2", "postgres"] if args.db == "both" else [args.db]):
         settings = dict(setting.split("=", 1) for setting in args.setting)
         with Database(database, war) as db:
+            if reference_war:
+                # first, on a fresh database as Quire's runs are (on PostgreSQL a database of its own on the same
+                # server: Quire's migrations refuse a schema holding tables they did not make)
+                with Server(db.reference_url(), db.name + "-reference", args.jvm_option, settings, reference_war,
+                            ready=REFERENCE_READY, label="The reference") as server:
+                    chosen = [s for s in reference_scenarios()
+                              if wanted_references is None or s.name in wanted_references]
+                    results += measure(server, chosen, database, args, db)
             if args.load == "sql":
                 # loaded while Quire is stopped, then Quire starts: on H2 it finds its search index stale and
                 # rebuilds it (the start a real bulk import would see); PostgreSQL indexes the rows as they come
@@ -121,20 +158,23 @@ def main():
 
 
 def run_scenarios(server, fixture, database, wanted, args, db=None):
-    results = []
     chosen = [s for s in scenarios(fixture) if wanted is None or s.name in wanted]
-    # every scenario once before any is measured: the JIT compiles the code they share with all of them
-    # in view, and a scenario's own warm-up then only has to settle what is its own
-    log("Warming up: every scenario for 5 s")
-    for scenario in chosen:
-        figures(wrk(server.port, scenario, WARMUP_CHUNK_SECONDS, args.connections))
-    for scenario in chosen:
-        results.append(run(server, scenario, database, args, db))
+    results = measure(server, chosen, database, args, db)
     if wanted is None or "get-todo-during-sign-in" in wanted:
         results.append(run_alongside_sign_in(server, fixture, database, args))
     if any("NativeMemoryTracking" in option for option in args.jvm_option):
         log("Native memory:\n" + native_memory(server))
     return results
+
+
+def measure(server, chosen, database, args, db=None):
+    """The scenarios on one server, by the same rules for Quire and the reference."""
+    # every scenario once before any is measured: the JIT compiles the code they share with all of them
+    # in view, and a scenario's own warm-up then only has to settle what is its own
+    log("Warming up: every scenario for 5 s")
+    for scenario in chosen:
+        figures(wrk(server.port, scenario, WARMUP_CHUNK_SECONDS, args.connections))
+    return [run(server, scenario, database, args, db) for scenario in chosen]
 
 
 def native_memory(server):
@@ -168,8 +208,7 @@ class Database:
     def __enter__(self):
         if self.name == "h2":
             # the URL Quire uses by default, in a directory of its own
-            self.url = (f"jdbc:h2:file:{self.dir}/quire;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                        "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
+            self.url = f"jdbc:h2:file:{self.dir}/quire;{H2_SETTINGS}"
             return self
         bins = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin/initdb"))
         if not bins:
@@ -192,6 +231,15 @@ class Database:
         self.port = port
         self.url = f"jdbc:postgresql://127.0.0.1:{port}/postgres?user=app"
         return self
+
+    def reference_url(self):
+        """The reference webapp's database: on H2 a file with the same settings in a directory of its own; on
+        PostgreSQL a database of its own on the same server (created here), whose table Quire's migrations never see."""
+        if not self.pg:
+            return f"jdbc:h2:file:{self.dir}/reference/reference;{H2_SETTINGS}"
+        if not self.sql("select 1 from pg_database where datname = 'reference';"):
+            self.sql("create database reference;")
+        return f"jdbc:postgresql://127.0.0.1:{self.port}/reference?user=app"
 
     def cpu_seconds(self):
         """PostgreSQL's CPU time so far (its server process, its live backends and the ones that ended), or None
@@ -275,6 +323,9 @@ REFERENCE_JARS = re.compile(r"WEB-INF/lib/(" + "|".join([
     r"jakarta\.(ws\.rs-api|inject-api|annotation-api|validation-api|xml\.bind-api|activation-api)",
     r"HikariCP", r"slf4j-api", r"h2", r"postgresql"]) + r")-[0-9][^/]*\.jar")
 REFERENCE_SOURCES = ROOT / "bench" / "reference"
+# the row the reference seeds at start (bench/reference/.../ReferenceApp.java): ref-row reads it, and the server is
+# ready when it answers
+REFERENCE_READY = "/jersey/rows/ref_seed"
 SERVLET_API = "jakarta.servlet-api-6.0.0.jar"
 
 
@@ -294,8 +345,8 @@ def build_reference(war):
     if servlet_api is None:
         sys.exit(f"bench: {SERVLET_API} is in neither ~/.m2 nor {JETTY_HOME / 'lib'}")
     sources = sorted(str(path) for path in (REFERENCE_SOURCES / "java").rglob("*.java"))
-    subprocess.run(["javac", "--release", "17", "-Xlint:all,-serial,-processing", "-Werror", "-d", str(build / "classes"), "-cp",
-                    f"{build / 'lib'}/*:{servlet_api}", *sources], check=True)
+    subprocess.run(["javac", "--release", "17", "-Xlint:all,-serial,-processing", "-Werror", "-d",
+                    str(build / "classes"), "-cp", f"{build / 'lib'}/*:{servlet_api}", *sources], check=True)
     needed = [name for name in jars if REFERENCE_JARS.fullmatch(name)]
     target = OUT / "reference.war"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as packaged:
@@ -343,7 +394,8 @@ class Server:
                 sys.exit(f"bench: the server exited; see {self.output}")
             try:
                 if request(self.port, "GET", self.ready)[0] == 200:
-                    log(f"{self.label} is ready on port {self.port} (pid {self.process.pid}, JVM {' '.join(self.jvm_options)})")
+                    log(f"{self.label} is ready on port {self.port} (pid {self.process.pid}, "
+                        f"JVM {' '.join(self.jvm_options)})")
                     return self
             except OSError:
                 pass
@@ -589,6 +641,17 @@ def scenarios(fixture):
     ]
 
 
+def reference_scenarios():
+    """The reference webapp's scenarios (bench/reference/): the same kinds of request, doing only what they need."""
+    return [
+        Scenario("ref-bytes", "GET", "/bytes"),
+        Scenario("ref-object", "GET", "/jersey/object"),
+        Scenario("ref-row", "GET", REFERENCE_READY),
+        # the body create-todo sends, to a table of the same shape
+        Scenario("ref-insert", "POST", "/jersey/rows", counter_body=('{"title":"Benchmarked ', '"}')),
+    ]
+
+
 def wrk(port, scenario, seconds, connections):
     script = OUT / f"{scenario.name}.lua"
     script.write_text(scenario.lua())
@@ -686,17 +749,20 @@ def report(results, catalogues, args):
             if row.get("CPU µs/req"):
                 baseline[(row["database"], row["scenario"])] = (float(row["CPU µs/req"])
                                                                 + float(row.get("PostgreSQL CPU µs/req") or 0))
-    # CPU × baseline: Quire's CPU time per request and PostgreSQL's, as a multiple of the same in the baseline
+    references = {(r["database"], r["scenario"]): r for r in results if r["scenario"].startswith("ref-")}
+    # CPU × ref and req/s × ref: the scenario's figure as a multiple of its reference's (REFERENCE_FOR), CPU being
+    # the server's and PostgreSQL's together on both sides; CPU × baseline: the same against an earlier run
     columns = ["database", "scenario", "req/s", "× ceiling", "× H2", "p50 ms", "p99 ms", "max ms", "non-2xx/3xx",
-               "socket errors", "CPU µs/req", "peak RSS MiB", "PostgreSQL CPU µs/req"] + (
-                   ["CPU × baseline"] if args.baseline else [])
+               "socket errors", "CPU µs/req", "peak RSS MiB", "PostgreSQL CPU µs/req", "CPU × ref",
+               "req/s × ref"] + (["CPU × baseline"] if args.baseline else [])
     rows = []
     for r in results:
         ceiling = ceilings.get(r["database"])
         cpu = r["cpu_us_per_request"]
         db_cpu = r.get("db_cpu_us_per_request", float("nan"))
         base = baseline.get((r["database"], r["scenario"]))
-        total = cpu + (db_cpu if db_cpu == db_cpu else 0)
+        total = total_cpu(r)
+        ref = references.get((r["database"], REFERENCE_FOR.get(r["scenario"])))
         rows.append([
             r["database"], r["scenario"], f"{r['rps']:.0f}",
             f"{r['rps'] / ceiling:.2f}" if ceiling else "",
@@ -704,7 +770,9 @@ def report(results, catalogues, args):
             f"{r['p50_us'] / 1000:.2f}", f"{r['p99_us'] / 1000:.2f}", f"{r['max_us'] / 1000:.1f}",
             str(r["status"]), str(r["connect"] + r["read"] + r["write"] + r["timeout"]),
             "" if cpu != cpu else f"{cpu:.0f}",
-            f"{r['peak_rss_mib']:.0f}", "" if db_cpu != db_cpu else f"{db_cpu:.0f}"]
+            f"{r['peak_rss_mib']:.0f}", "" if db_cpu != db_cpu else f"{db_cpu:.0f}",
+            f"{total / total_cpu(ref):.2f}" if ref and cpu == cpu else "",
+            f"{r['rps'] / ref['rps']:.2f}" if ref else ""]
             + ([f"{total / base:.2f}" if base and cpu == cpu else ""] if args.baseline else []))
     notes = [f"- {r['database']} {r['scenario']}: {r['note']}" for r in results if r.get("note")]
     catalogue_rows = [
@@ -720,7 +788,10 @@ def report(results, catalogues, args):
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
         *["| " + " | ".join(row) + " |" for row in rows],
-        "", *notes, *([""] if notes else []),
+        "", *([f"× ref: against the reference webapp (docs/BENCHMARK.md), measured before Quire on the same database: "
+               + "; ".join(f"{ref} for {', '.join(n for n, r in REFERENCE_FOR.items() if r == ref)}"
+                           for ref in dict.fromkeys(REFERENCE_FOR.values())), ""] if references else []),
+        *notes, *([""] if notes else []),
         "| database | books | loaded with | search word: matching books | search index: size, build time |",
         "|---|---|---|---|---|",
         *catalogue_rows,
@@ -734,9 +805,66 @@ def report(results, catalogues, args):
     log(f"Wrote {OUT / 'results.md'} and {OUT / 'results.tsv'}")
 
 
+def total_cpu(r):
+    """The server's CPU time per request and, on PostgreSQL, the database's beside it."""
+    db_cpu = r.get("db_cpu_us_per_request", float("nan"))
+    return r["cpu_us_per_request"] + (db_cpu if db_cpu == db_cpu else 0)
+
+
 def targets(results, ceilings, baseline):
-    """The issue's targets checked against this run: one line each."""
+    """The targets checked against this run: one line each, met or NOT met."""
     lines = []
+    by = {(r["database"], r["scenario"]): r for r in results}
+    quire = [r for r in results if not r["scenario"].startswith("ref-")]
+    reads = {s.name for s in scenarios(collections.defaultdict(str)) if s.method == "GET"}
+
+    def check(text, met):
+        lines.append(f"- {text}: {'met' if met else 'NOT met'}")
+
+    for database in dict.fromkeys(r["database"] for r in results):
+        for scenario, reference, limit in CPU_TARGETS:
+            r, ref = by.get((database, scenario)), by.get((database, reference))
+            if r and ref:
+                ratio = total_cpu(r) / total_cpu(ref)
+                check(f"{database} {scenario}: CPU {total_cpu(r):.0f} µs/req = {ratio:.2f} × {reference}'s "
+                      f"{total_cpu(ref):.0f} (target ≤ {limit})", ratio <= limit)
+            elif r:
+                lines.append(f"- {database} {scenario}: not checked against {reference} (not measured)")
+        r, book = by.get((database, "get-book-304")), by.get((database, "get-book"))
+        if r and book:
+            check(f"{database} get-book-304: CPU {total_cpu(r):.0f} µs/req (target ≤ get-book's "
+                  f"{total_cpu(book):.0f})", total_cpu(r) <= total_cpu(book))
+        r = by.get((database, "create-todo"))
+        if r:
+            check(f"{database} create-todo: p99 {r['p99_us'] / 1000:.1f} ms (target ≤ {CREATE_P99_MS})",
+                  r["p99_us"] / 1000 <= CREATE_P99_MS)
+        read = [r for r in quire if r["database"] == database and r["scenario"] in reads]
+        if read:
+            slow = [f"{r['scenario']} {r['p99_us'] / 1000:.1f}" for r in read if r["p99_us"] / 1000 > READ_P99_MS]
+            check(f"{database} reads: p99 ≤ {READ_P99_MS} ms in all {len(read)} GET scenarios"
+                  + (f" (over: {', '.join(slow)} ms)" if slow else ""), not slow)
+        r = by.get((database, "get-todo-during-sign-in"))
+        if r:
+            check(f"{database} get-todo-during-sign-in: p99 {r['p99_us'] / 1000:.1f} ms (target ≤ {SIGN_IN_P99_MS})",
+                  r["p99_us"] / 1000 <= SIGN_IN_P99_MS)
+    failed = [f"{r['database']} {r['scenario']} {r['status']} non-2xx, "
+              f"{r['connect'] + r['read'] + r['write'] + r['timeout']} socket errors" for r in results
+              if r["status"] or r["connect"] + r["read"] + r["write"] + r["timeout"]]
+    check(f"0 socket errors and 0 non-2xx in all {len(results)} rows" + (f" ({'; '.join(failed)})" if failed else ""),
+          not failed)
+    if quire:
+        peak = max(quire, key=lambda r: r["peak_rss_mib"])
+        check(f"peak RSS {peak['peak_rss_mib']:.0f} MiB ({peak['database']}, by {peak['scenario']}; target ≤ "
+              f"{RSS_TARGET_MIB})", peak["peak_rss_mib"] <= RSS_TARGET_MIB)
+    pairs = [(r, by[("h2", r["scenario"])]) for r in quire
+             if r["database"] == "postgres" and ("h2", r["scenario"]) in by]
+    if pairs:
+        low = [f"{r['scenario']} {r['rps'] / h2['rps']:.2f}" for r, h2 in pairs
+               if r["rps"] < POSTGRES_TARGET * h2["rps"]]
+        least = min(pairs, key=lambda pair: pair[0]["rps"] / pair[1]["rps"])
+        check(f"postgres req/s ≥ {POSTGRES_TARGET} × H2 in all {len(pairs)} scenarios (least: "
+              f"{least[0]['scenario']} {least[0]['rps'] / least[1]['rps']:.2f})"
+              + (f" (under: {', '.join(low)})" if low else ""), not low)
     for r in results:
         ceiling = ceilings.get(r["database"])
         if r["scenario"] in ("search-books", "search-facets") and ceiling:
@@ -747,13 +875,10 @@ def targets(results, ceilings, baseline):
                          f"p99 {p99:.1f} ms (≤ {SEARCH_TARGET_P99_MS}), {r['status']} non-2xx: "
                          f"{'met' if met else 'NOT met'}")
         if r["scenario"] == "add-book" and (r["database"], "add-book") in baseline:
-            db_cpu = r.get("db_cpu_us_per_request", float("nan"))
-            total = r["cpu_us_per_request"] + (db_cpu if db_cpu == db_cpu else 0)
-            ratio = total / baseline[(r["database"], "add-book")]
+            ratio = total_cpu(r) / baseline[(r["database"], "add-book")]
             lines.append(f"- {r['database']} add-book: {ratio:.2f} × the baseline's CPU time per request "
                          f"(target ≤ {ADD_BOOK_TARGET}): {'met' if ratio <= ADD_BOOK_TARGET else 'NOT met'}")
     return (["Targets:", *lines]) if lines else []
-
 
 if __name__ == "__main__":
     main()

@@ -43,7 +43,7 @@ public final class ReferenceApp implements ServletContextListener {
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        pool = open(System.getenv("QUIRE_DB_URL"));
+        pool = open(System.getenv("QUIRE_DB_URL"), System.getenv("QUIRE_DB_POOL_SIZE"));
         try (Connection connection = pool.getConnection()) {
             for (String statement : SCHEMA) {
                 try (var create = connection.createStatement()) {
@@ -65,8 +65,11 @@ public final class ReferenceApp implements ServletContextListener {
         pool.close();
     }
 
-    /** The pool as Quire's db/Database opens it: 10 connections, a 1.5 s wait at most, the driver named. */
-    private static HikariDataSource open(String url) {
+    /**
+     * The pool as Quire's db/Database opens it: QUIRE_DB_POOL_SIZE connections (10 unless the benchmark is given
+     * another size, which it gives both), a 1.5 s wait at most, the driver named.
+     */
+    private static HikariDataSource open(String url, String poolSize) {
         if (url == null || url.isBlank()) {
             throw new IllegalStateException("QUIRE_DB_URL is not set: the reference uses the database Quire is given");
         }
@@ -74,7 +77,7 @@ public final class ReferenceApp implements ServletContextListener {
         config.setPoolName("reference");
         config.setJdbcUrl(url);
         config.setDriverClassName(url.startsWith("jdbc:h2:") ? "org.h2.Driver" : "org.postgresql.Driver");
-        config.setMaximumPoolSize(10);
+        config.setMaximumPoolSize(poolSize == null ? 10 : Integer.parseInt(poolSize));
         config.setConnectionTimeout(1500);
         config.setValidationTimeout(1000);
         return new HikariDataSource(config);

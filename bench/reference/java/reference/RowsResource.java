@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 
 /**
  * {@code GET /jersey/rows/{id}} and {@code POST /jersey/rows}: one row of a table shaped like Quire's todos, read by
- * primary key or inserted and committed, through the same HikariCP pool (10 connections) and JDBC driver, with a
+ * primary key or inserted and committed, through a HikariCP pool of the same size and the same JDBC driver, with a
  * prepared statement in try-with-resources, as JSON through Jackson. This is the least any JSON API over that table
  * does per request; Quire's {@code get-todo} and {@code create-todo} add its filter chain, the session or key check,
  * the ownership rule, links and (for a create) the change event written in the same transaction.
