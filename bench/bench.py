@@ -714,6 +714,7 @@ def run(server, scenario, database, args, db=None):
             cores = (time.process_time() - cpu_before) / (time.monotonic() - started)
         result["note"] = (delivery_note(received, expected, sum(listeners.ended))
                           + f"; the listeners used {cores:.2f} of a core")
+        result["delivered"] = (min(received), expected, len(received))
         log(f"{database} {scenario.name}: {result['note']}")
         return result
     return measured(server, scenario, database, args, db)
@@ -1010,6 +1011,11 @@ def targets(results, ceilings, baseline):
         if r:
             check(f"{database} get-todo-during-sign-in: p99 {r['p99_us'] / 1000:.1f} ms (target ≤ {SIGN_IN_P99_MS})",
                   r["p99_us"] / 1000 <= SIGN_IN_P99_MS)
+    for r in results:
+        if "delivered" in r:
+            least, expected, listeners = r["delivered"]
+            check(f"{r['database']} {r['scenario']}: each of {listeners} listeners received {least:,} or more of the "
+                  f"{expected:,} events (target: all)", least >= expected)
     failed = [f"{r['database']} {r['scenario']} {r['status']} non-2xx, "
               f"{r['connect'] + r['read'] + r['write'] + r['timeout']} socket errors" for r in results
               if r["status"] or r["connect"] + r["read"] + r["write"] + r["timeout"]]
