@@ -21,8 +21,8 @@ import java.util.Map;
  * <p>The query is built from the parsed clauses, never from the client's text in tsquery syntax: each word goes
  * through {@code plainto_tsquery}, each phrase through {@code phraseto_tsquery} and each prefix through
  * {@code to_tsquery} as one quoted lexeme (the words are letters and digits only, see {@link BookKeys#words}), all
- * with the 'english' configuration that made the column; a prefix that is a stop word, which 'english' drops, is
- * read with 'simple' instead, so that {@code the} still finds Theodore. Books rank by {@code ts_rank_cd} (a match in
+ * with the 'english' configuration that made the column; a prefix is read both stemmed ('english') and as typed
+ * ('simple'), so that neither a stem's changed letters nor a stop word lose what is being typed. Books rank by {@code ts_rank_cd} (a match in
  * the title weighs 1, the author 0.4, the genre 0.2, the description 0.1), then title key, then id.
  */
 final class PostgresBookSearch implements BookSearchEngine {
@@ -180,11 +180,12 @@ final class PostgresBookSearch implements BookSearchEngine {
                 part = "phraseto_tsquery('english', ?)";
                 values.add(String.join(" ", clause.words()));
             } else if (clause.prefix()) {
-                // the stemmed word as a prefix; a stop word, which 'english' drops, unstemmed
-                part = "(case when numnode(to_tsquery('english', ?)) > 0 then to_tsquery('english', ?)"
-                        + " else to_tsquery('simple', ?) end)";
+                // the word as typed and its stem, each as a prefix: stemming alone lost words being typed whose
+                // stem changes letters ("sky" is stemmed "ski": skyline was not found); the word alone lost typed
+                // words longer than their stem ("running" is stored "run"). A stop word, which 'english' drops,
+                // is left to 'simple', so that "the" still finds Theodore.
+                part = "(to_tsquery('english', ?) || to_tsquery('simple', ?))";
                 String lexeme = "'" + clause.words().get(0) + "':*";
-                values.add(lexeme);
                 values.add(lexeme);
                 values.add(lexeme);
             } else {

@@ -214,6 +214,20 @@ class JdbcBookStoreTest extends BookStoreContract {
     }
 
     @Test
+    void aWordBeingTypedIsFoundWhateverItsStemWouldBe() {
+        addDescribed("Skyline", "Ann Writer", 1990, null);
+        addDescribed("Running Water", "Cy Writer", 1992, null);
+        addDescribed("Ski Slopes", "Di Writer", 1993, null);
+
+        // stemmed, "sky" ends in "i" (PostgreSQL's stem, "ski", also finds Ski Slopes): as typed it must match too
+        assertThat(titlesFound("sky")).contains("Skyline");
+        assertThat(titlesFound("skyl")).containsExactly("Skyline");
+        // and a whole word typed still finds what its stem does
+        assertThat(titlesFound("running")).containsExactly("Running Water");
+        assertThat(titlesFound("runs")).containsExactly("Running Water");
+    }
+
+    @Test
     void quotedPhrasesKeepTheirOrderAndExcludedWordsLeaveBooksOut() {
         addDescribed("Science Fiction Stories", "Ann Writer", 1950, null);
         addDescribed("Fictions", "Jorge Luis Borges", 1944, null);
